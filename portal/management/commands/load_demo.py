@@ -1,0 +1,67 @@
+"""Load the demo community: site tree, navigation, one login per role and each app's demo content.
+
+Deterministic for a given --seed and idempotent: a second run keeps existing data and adds nothing twice.
+"""
+
+import random
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+import benchmarks.demo
+import events.demo
+import learning.demo
+import practices.demo
+from portal import demo
+
+
+class Command(BaseCommand):
+    help = "Load the UserCentriCities demo community (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2023, help="Random seed for generated demo data.")
+
+    def step(self, message: str) -> None:
+        self.stdout.write(f"- {message}")
+
+    def handle(self, *args, seed: int, **options):
+        rng = random.Random(seed)
+        with transaction.atomic():
+            self.step("home page")
+            home = demo.ensure_home_page()
+            self.step("logins, one per role")
+            logins = demo.ensure_demo_users(rng=rng)
+            self.step("portal pages")
+            portal_pages = demo.build_site_pages(home=home)
+            self.step("benchmarks: the 26 founding authorities and the dashboard")
+            authorities = benchmarks.demo.load_authorities(rng=rng)
+            dashboard = benchmarks.demo.load_pages(home=home, rng=rng)
+            self.step(f"  {len(authorities)} authorities")
+            self.step("practices, policy briefs, toolkit, events")
+            practice_index = practices.demo.load_pages(home=home, rng=rng)
+            learning_pages = learning.demo.load_pages(home=home, rng=rng)
+            event_index = events.demo.load_pages(home=home, rng=rng)
+            self.step("navigation and footer")
+            demo.set_navigation(
+                main=[
+                    ("Dashboard", dashboard),
+                    ("Good practices", practice_index),
+                    ("Policy briefs", learning_pages["briefs"]),
+                    ("Toolkit", learning_pages["toolkit"]),
+                    ("Events", event_index),
+                    ("Community", portal_pages["community"]),
+                ],
+                footer=[
+                    ("About", portal_pages["about"]),
+                    ("Accessibility statement", portal_pages["accessibility"]),
+                    ("Privacy notice", portal_pages["privacy"]),
+                ],
+            )
+        self.step("search and reference indexes")
+        call_command("update_index", verbosity=0)
+        call_command("rebuild_references_index", verbosity=0)
+        self.stdout.write(self.style.SUCCESS("Demo community loaded."))
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}), admin at /admin/:")
+        for login in logins:
+            self.stdout.write(f"  {login.role:<36} {login.email}")

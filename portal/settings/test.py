@@ -1,0 +1,15 @@
+"""The test suite: fast hashing, in-memory mail, the same services as CI when their URLs are set."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+from .base import SECRET_KEY as _SECRET_KEY
+
+DEBUG = False
+SECRET_KEY = _SECRET_KEY or "test-only-insecure-key-for-the-test-suite-0123456789abcdef"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+DATABASES["default"].pop("CONN_MAX_AGE", None)
+DATABASES["default"]["CONN_MAX_AGE"] = 0
