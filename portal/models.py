@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -60,6 +61,7 @@ class User(AbstractUser):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="portal_user_email_ci_unique")]
 
     def __str__(self):
         return self.get_full_name() or self.email
