@@ -145,3 +145,25 @@ def ensure_demo_users(*, rng: random.Random) -> list[DemoLogin]:
                 user.groups.add(Group.objects.get(name=roles.MEMBERS))
         logins.append(DemoLogin(role=role, email=email))
     return logins
+
+
+def set_home_body(*, home: HomePage, sections: list[tuple[str, str, Page]]) -> None:
+    """The home page's ways in, once: an editor's later version is kept."""
+    if home.body:
+        return
+    cards = [
+        {"title": title, "text": text, "page": page, "url": "", "link_text": "Open"}
+        for title, text, page in sections
+    ]
+    home.body = [
+        ("paragraph_block", HOME_BODY_INTRO),
+        ("cards_block", {"heading": "Find your way in", "cards": cards}),
+    ]
+    home.save_revision().publish()
+
+
+HOME_BODY_INTRO = (
+    "<p>Measure, see the gap, find who does it well, talk to them, improve, and measure again: every part of "
+    "the portal serves that loop. Visitors read everything; members of the community tag and share "
+    "practices, join discussions and register for events.</p>"
+)

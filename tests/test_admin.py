@@ -22,9 +22,7 @@ def test_editor_logs_in_creates_and_publishes_a_standard_page(client, demo_site)
             "title": "Cookie policy",
             "slug": "cookie-policy",
             "introduction": "Which cookies the portal sets, and why.",
-            "body": streamfield(
-                [("heading_block", {"text": "Strictly necessary cookies", "level": "h2"})]
-            ),
+            "body": streamfield([("heading_block", {"text": "Strictly necessary cookies", "level": "h2"})]),
             "comments": inline_formset([]),
             "action-publish": "action-publish",
         }

@@ -30,8 +30,14 @@ def test_load_demo_is_idempotent_and_prints_logins():
     output = run_load_demo()
     first = snapshot()
     assert "Demo logins" in output
-    for email in ("admin@example.org", "editor@example.org", "moderator@example.org",
-                  "representative@espoo.example.org", "verified@example.org", "member@example.org"):
+    for email in (
+        "admin@example.org",
+        "editor@example.org",
+        "moderator@example.org",
+        "representative@espoo.example.org",
+        "verified@example.org",
+        "member@example.org",
+    ):
         assert email in output
     run_load_demo()
     assert snapshot() == first

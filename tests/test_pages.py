@@ -24,7 +24,7 @@ def test_every_demo_page_renders(client, demo_site):
         response = client.get(page.url)
         assert response.status_code == 200, page.url
         html = response.content.decode()
-        assert f"<h1" in html and page.title.split()[0] in html
+        assert "<h1" in html and page.title.split()[0] in html
         assert 'href="#main-content"' in html, "skip link missing"
         assert '<main id="main-content"' in html
 

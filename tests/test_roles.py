@@ -17,7 +17,9 @@ def test_editors_can_publish_and_edit_navigation():
     editors = Group.objects.get(name=roles.EDITORS)
     root = Page.get_first_root_node()
     codenames = set(
-        GroupPagePermission.objects.filter(group=editors, page=root).values_list("permission__codename", flat=True)
+        GroupPagePermission.objects.filter(group=editors, page=root).values_list(
+            "permission__codename", flat=True
+        )
     )
     assert {"add_page", "change_page", "publish_page"} <= codenames
     editor = UserFactory(groups=[editors])

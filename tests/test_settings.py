@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "EMAIL_PROVIDER", "EMAIL_BACKEND", "SECRET_KEY")
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ELASTICSEARCH_URL",
+    "EMAIL_PROVIDER",
+    "EMAIL_BACKEND",
+    "SECRET_KEY",
+)
 
 
 def run_django(args: list[str], *, settings: str, **env_vars: str) -> subprocess.CompletedProcess:

@@ -58,6 +58,34 @@ class Command(BaseCommand):
                     ("Privacy notice", portal_pages["privacy"]),
                 ],
             )
+            self.step("home page ways in")
+            demo.set_home_body(
+                home=home,
+                sections=[
+                    (
+                        "Benchmark dashboard",
+                        "See how 26 cities and regions score, sub-pillar by sub-pillar.",
+                        dashboard,
+                    ),
+                    ("Good practices", "Learn how others solved the problem you have.", practice_index),
+                    (
+                        "Policy briefs",
+                        "What the benchmark shows, and what to do about it.",
+                        learning_pages["briefs"],
+                    ),
+                    (
+                        "Toolkit",
+                        "Methods, guides and templates for user-centric services.",
+                        learning_pages["toolkit"],
+                    ),
+                    ("Events", "UserCentriCafés, workshops and the annual summit.", event_index),
+                    (
+                        "Community",
+                        "Join the people who make local services user-centric.",
+                        portal_pages["community"],
+                    ),
+                ],
+            )
         self.step("search and reference indexes")
         call_command("update_index", verbosity=0)
         call_command("rebuild_references_index", verbosity=0)
