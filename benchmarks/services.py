@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from . import scoring
-from .models import Answer, Authority, Edition, Indicator, Pillar, SubPillar, SubPillarResult, Submission
+from .models import Answer, Authority, Edition, Indicator, Pillar, Submission, SubPillar, SubPillarResult
 from .permissions import can_edit_submission, can_validate_submissions
 
 

@@ -1,4 +1,4 @@
-"""The benchmarks in the Wagtail admin: authorities, frameworks and editions, submissions and their history."""
+"""The benchmarks in the Wagtail admin: authorities, frameworks, editions, submissions and their history."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .models import Authority, Edition, Framework, Indicator, SubPillar, Submission
+from .models import Authority, Edition, Framework, Indicator, Submission, SubPillar
 
 
 class AuthorityViewSet(SnippetViewSet):
