@@ -22,6 +22,8 @@ if settings.DEBUG:
 
 # Translatable URLs: English, the default language, carries no prefix.
 urlpatterns += i18n_patterns(
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("benchmark/", include("benchmarks.urls")),
     path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
