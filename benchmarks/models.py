@@ -9,7 +9,11 @@ only read. A published result is corrected only by approving a newer version, wh
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.search import index
 
 from portal.models import ContentPage
@@ -299,11 +303,62 @@ class SubPillarResult(models.Model):
         return f"{self.subpillar.key}: {self.yes}/{self.total}"
 
 
-class DashboardPage(ContentPage):
-    """The benchmarking dashboard: the ranking of authorities by user-centricity."""
+class DashboardPage(RoutablePageMixin, ContentPage):
+    """The benchmarking dashboard: the ranking of authorities, their profiles, the methodology and the open
+    data, for one framework (UserCentriCities by default)."""
+
+    framework_key = models.SlugField(
+        _("framework"),
+        default="ucc",
+        max_length=50,
+        help_text=_("Key of the framework this dashboard shows."),
+    )
+
+    content_panels = ContentPage.content_panels + [FieldPanel("framework_key")]
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.StandardPage"]
 
     class Meta:
         verbose_name = _("benchmark dashboard page")
+
+    def _edition(self, request):
+        from . import selectors
+
+        revision = request.GET.get("edition")
+        if revision:
+            edition = selectors.edition_get(framework_key=self.framework_key, revision=revision)
+            if edition is None:
+                raise Http404(_("No such edition."))
+            return edition
+        edition = selectors.default_edition(framework_key=self.framework_key)
+        if edition is None:
+            raise Http404(_("This framework has no editions."))
+        return edition
+
+    @path("")
+    def ranking_view(self, request):
+        from .dashboard_views import ranking_context
+
+        context = self.get_context(request)
+        context.update(ranking_context(request, page=self, edition=self._edition(request)))
+        return self.render(request, context_overrides=context)
+
+    @path("authority/<slug:slug>/")
+    def profile_view(self, request, slug):
+        from .dashboard_views import profile_context
+
+        authority = get_object_or_404(Authority, slug=slug)
+        context = self.get_context(request)
+        context.update(
+            profile_context(request, page=self, authority=authority, edition=self._edition(request))
+        )
+        return self.render(request, template="benchmarks/authority_profile.html", context_overrides=context)
+
+    @path("methodology/")
+    def methodology_view(self, request):
+        from .dashboard_views import methodology_context
+
+        context = self.get_context(request)
+        context.update(methodology_context(request, page=self, edition=self._edition(request)))
+        return self.render(request, template="benchmarks/methodology.html", context_overrides=context)

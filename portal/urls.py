@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from benchmarks import dashboard_views as benchmark_data
 from search import views as search_views
 
 urlpatterns = [
@@ -24,6 +25,11 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("benchmark/", include("benchmarks.urls")),
+    path(
+        "open-data/<slug:framework>/<str:revision>/<str:dataset>.<str:fmt>",
+        benchmark_data.download,
+        name="open_data_download",
+    ),
     path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,0 +1,198 @@
+"""Context builders for the dashboard page's routes (ranking, profile, methodology) and the downloads.
+
+The DashboardPage routes call these; they only read through benchmarks.selectors.
+"""
+
+import io
+import json
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import dashboard, exports, scoring, selectors
+from .models import Authority, Edition, Submission
+
+# The worked example of the published method (12 sub-pillars of the 2023 framework, 1.1 ... 3.3).
+WORKED_EXAMPLE = dict(
+    zip(
+        ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"],
+        [(3, 4), (2, 6), (1, 3), (5, 5), (2, 5), (1, 4), (3, 3), (1, 2), (0, 3), (2, 2), (1, 2), (0, 2)],
+        strict=True,
+    )
+)
+
+BAND_LABELS = {"low": _("low"), "medium": _("medium"), "high": _("high")}
+
+
+def _editions_tabs(page, edition: Edition, *, route: str = "") -> list[dict]:
+    base = page.url + route
+    return [
+        {"edition": e, "url": f"{base}?{urlencode({'edition': e.revision})}", "current": e.pk == edition.pk}
+        for e in selectors.editions_of(framework_key=page.framework_key)
+    ]
+
+
+def ranking_context(request, *, page, edition: Edition) -> dict:
+    subpillars = selectors.subpillars_of(edition)
+    rows = selectors.ranking(edition=edition)
+    state = dashboard.read_state(
+        request.GET, subpillar_keys=[sp.key for sp in subpillars], kinds=list(Authority.Kind.values)
+    )
+    shown = dashboard.apply(rows, state)
+
+    def href(query: dict) -> str:
+        return "?" + urlencode({"edition": edition.revision, **query})
+
+    columns = [("rank", _("Rank")), ("authority", _("Authority"))]
+    columns += [(sp.key, f"{sp.key} {sp.name}") for sp in subpillars]
+    columns += [("percent", _("Score"))]
+    headers = [
+        {"key": key, "label": label, "href": href(state.sort_query(key)), "aria_sort": state.aria_sort(key)}
+        for key, label in columns
+    ]
+    countries = sorted({row.authority.country for row in rows if row.authority.country})
+    return {
+        "edition": edition,
+        "edition_tabs": _editions_tabs(page, edition),
+        "pillar_averages": selectors.pillar_averages(edition=edition),
+        "subpillars": subpillars,
+        "rows": shown,
+        "total_rows": len(rows),
+        "state": state,
+        "headers": headers,
+        "countries": countries,
+        "kinds": Authority.Kind.choices,
+        "population_bands": [(key, label) for key, label, *_ in selectors.POPULATION_BANDS],
+        "band_labels": BAND_LABELS,
+        "downloads": _download_links(page, edition),
+        "licence": exports.LICENCE,
+        "licence_url": exports.LICENCE_URL,
+        "attribution": exports.ATTRIBUTION,
+    }
+
+
+def _download_links(page, edition: Edition) -> list[dict]:
+    def url(dataset: str, fmt: str) -> str:
+        return reverse(
+            "open_data_download",
+            kwargs={
+                "framework": edition.framework.key,
+                "revision": edition.revision,
+                "dataset": dataset,
+                "fmt": fmt,
+            },
+        )
+
+    return [
+        {"label": _("Ranking (CSV)"), "url": url("ranking", "csv")},
+        {"label": _("Ranking (JSON)"), "url": url("ranking", "json")},
+        {"label": _("All published answers (CSV)"), "url": url("answers", "csv")},
+        {"label": _("All published answers (JSON)"), "url": url("answers", "json")},
+    ]
+
+
+def profile_context(request, *, page, authority: Authority, edition: Edition) -> dict:
+    submission = selectors.published_submission(authority=authority, edition=edition)
+    context = {
+        "authority": authority,
+        "edition": edition,
+        "edition_tabs": _editions_tabs(page, edition, route=f"authority/{authority.slug}/"),
+        "submission": submission,
+        "trend": selectors.trend(authority=authority, framework=edition.framework),
+        "band_labels": BAND_LABELS,
+        "dashboard_url": f"{page.url}?{urlencode({'edition': edition.revision})}",
+    }
+    if submission is None:
+        return context
+    subpillars = selectors.profile_subpillars(submission=submission)
+    published_count = Submission.objects.filter(edition=edition, status=Submission.Status.PUBLISHED).count()
+    context.update(
+        {
+            "subpillars": subpillars,
+            "chart": [_chart_row(item) for item in subpillars if item.result is not None],
+            "band": scoring.band(value=submission.overall).value,
+            "published_count": published_count,
+            "work_items": selectors.what_to_work_on(submission=submission),
+            "background": [
+                (Submission._meta.get_field(name).verbose_name, getattr(submission, name))
+                for name in Submission.BACKGROUND_FIELDS
+            ],
+        }
+    )
+    return context
+
+
+def _percent(value: Decimal | None) -> int | None:
+    return None if value is None else scoring.displayed_percent(overall=value)
+
+
+def _chart_row(item: selectors.SubPillarProfile) -> dict:
+    return {
+        "subpillar": item.subpillar,
+        "yes": item.result.yes,
+        "total": item.result.total,
+        "percent": _percent(item.result.value),
+        "average": _percent(item.average),
+        "band": item.result.band,
+    }
+
+
+def methodology_context(request, *, page, edition: Edition) -> dict:
+    pillars = []
+    for pillar in edition.pillars.order_by("sort_order", "key").prefetch_related("subpillars__indicators"):
+        subpillars = sorted(pillar.subpillars.all(), key=lambda sp: (sp.sort_order, sp.key))
+        pillars.append(
+            {
+                "pillar": pillar,
+                "subpillars": [
+                    {
+                        "subpillar": sp,
+                        "indicators": sorted(sp.indicators.all(), key=lambda i: (i.sort_order, i.code)),
+                    }
+                    for sp in subpillars
+                ],
+            }
+        )
+    example = scoring.score_points(points=WORKED_EXAMPLE)
+    return {
+        "edition": edition,
+        "edition_tabs": _editions_tabs(page, edition, route="methodology/"),
+        "pillars": pillars,
+        "subpillar_count": edition.subpillars.count(),
+        "indicator_count": edition.indicators.count(),
+        "example": example,
+        # What binary floating point would show for the same example (the reason for decimals).
+        "example_float_percent": round(
+            round(sum(round(y / n, 2) for y, n in WORKED_EXAMPLE.values()) / len(WORKED_EXAMPLE), 3) * 100
+        ),
+    }
+
+
+@require_GET
+def download(request, *, framework: str, revision: str, dataset: str, fmt: str) -> HttpResponse:
+    """Bulk download of an edition's ranking or published answers, as CSV or JSON (CORS open)."""
+    edition = selectors.edition_get(framework_key=framework, revision=revision)
+    if edition is None or dataset not in ("ranking", "answers") or fmt not in ("csv", "json"):
+        raise Http404(_("No such download."))
+    filename = f"usercentricities-{edition.framework.key}-{edition.revision}-{dataset}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = exports.write_ranking_csv if dataset == "ranking" else exports.write_answers_csv
+        writer(edition=edition, out=buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        data = (
+            exports.ranking_json(edition=edition)
+            if dataset == "ranking"
+            else exports.answers_json(edition=edition)
+        )
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
