@@ -1,3 +1,7 @@
+"""Fixtures shared by every test folder (tests/ and <app>/tests/)."""
+
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -5,7 +9,7 @@ from django.core.management import call_command
 @pytest.fixture
 def demo_site(db):
     """The demo community, loaded through the real command (quietly)."""
-    call_command("load_demo", "--seed", "7", stdout=open("/dev/null", "w"))
+    call_command("load_demo", "--seed", "7", stdout=StringIO())
     from wagtail.models import Site
 
     return Site.objects.get(is_default_site=True)

@@ -85,7 +85,10 @@ def apply(rows: Sequence[RankingRow], state: TableState) -> list[RankingRow]:
         and (not state.population or row.population_band == state.population)
     ]
     if state.sort == "rank":
-        return sorted(selected, key=lambda row: (row.rank, row.authority.name), reverse=state.descending)
+        # Shared ranks keep the published order: higher overall value first, then by name.
+        return sorted(
+            selected, key=lambda row: (row.rank, -row.overall, row.authority.name), reverse=state.descending
+        )
     if state.sort == "authority":
         return sorted(selected, key=lambda row: row.authority.name.casefold(), reverse=state.descending)
     if state.sort == "percent":
