@@ -57,7 +57,8 @@ def test_charts_and_tables_work_without_javascript(browser, portal_server):
     bar = page.locator("figure.bar-chart .bar-chart__bar").first
     assert bar.bounding_box()["width"] > 0
     page.goto(portal_server.url + "/dashboard/?sort=percent&dir=asc")
-    percents = [int(t.split()[0]) for t in page.locator("table.ranking-table tbody td:last-child").all_inner_texts()]
+    cells = page.locator("table.ranking-table tbody td:last-child").all_inner_texts()
+    percents = [int(text.split()[0]) for text in cells]
     assert percents == sorted(percents)
     context.close()
 
