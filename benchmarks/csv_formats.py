@@ -18,13 +18,19 @@ UTF-8 with or without a byte order mark.
         name,1.1 - Skills,1.2 - Strategies,...
         Lisbon,3/4,2/6,...
 
-    ``name`` then one column per sub-pillar of the edition, named by its key alone (``1.1``) or key, dash
-    and name (``1.1 - Skills``, ``1.1 – Skills``, ``1.1-Skills``). The name after the key is informational
-    and not checked (editors may rename sub-pillars). Cells are ``yes/n`` (``4/6``, spaces tolerated),
-    where n must equal the number of indicators of that sub-pillar in the edition.
+    The first column is ``name``; then one column per sub-pillar of the edition, named by its key alone
+    (``1.1``) or key, dash and name (``1.1 - Skills``, ``1.1 – Skills``, ``1.1-Skills``). The name after
+    the key is informational and not checked (editors may rename sub-pillars). Every sub-pillar of the
+    edition needs its column; any other column (``Overall``, ``rank``, ``country``...) is ignored with a
+    warning. Cells are ``yes/n`` (``4/6``, spaces tolerated) with 0 <= yes <= n and n > 0.
+
+    n is normally the number of indicators of that sub-pillar in the edition. A different n is accepted
+    with a warning and kept as it is: the original dashboard's published files carry their own
+    denominators, and the portal must reproduce their percentages exactly.
 
 Every problem found is collected with its line number (line 1 is the header) and raised together as one
-:class:`CsvFormatError`; nothing partial is ever returned.
+:class:`CsvFormatError`; nothing partial is ever returned. Problems that do not stop an import are
+returned as ``warnings`` of the parsed file (points format only), with their line numbers too.
 """
 
 from __future__ import annotations
@@ -164,6 +170,7 @@ class PointsRow:
 @dataclass(frozen=True)
 class PointsFile:
     rows: tuple[PointsRow, ...]
+    warnings: tuple[LineError, ...] = ()
 
     @property
     def authorities(self) -> tuple[str, ...]:
@@ -313,19 +320,23 @@ def _parse_answers(
 
 
 def _points_columns(
-    header_line: int, header: list[str], edition: EditionSpec, errors: list[LineError]
+    header_line: int,
+    header: list[str],
+    edition: EditionSpec,
+    errors: list[LineError],
+    warnings: list[LineError],
 ) -> dict[int, str]:
-    """Map column index -> sub-pillar key, reporting unknown, duplicate and missing columns."""
+    """Map column index -> sub-pillar key; unknown columns are warnings, duplicate and missing ones errors."""
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
     for index, title in enumerate(header[1:], start=1):
         match = _COLUMN_RE.match(title.strip())
         key = match["key"] if match else None
         if key is None or key not in edition.subpillars:
-            errors.append(
+            warnings.append(
                 LineError(
                     header_line,
-                    f"unknown column {title.strip()!r} (column {index + 1}): not a sub-pillar "
+                    f"column {title.strip()!r} (column {index + 1}) ignored: not a sub-pillar "
                     "of this edition",
                 )
             )
@@ -352,7 +363,8 @@ def _parse_points(
     edition: EditionSpec,
     errors: list[LineError],
 ) -> PointsFile:
-    columns = _points_columns(header_line, header, edition, errors)
+    warnings: list[LineError] = []
+    columns = _points_columns(header_line, header, edition, errors, warnings)
     result: list[PointsRow] = []
     first_line: dict[str, int] = {}
     for line, cells in data_rows:
@@ -375,32 +387,40 @@ def _parse_points(
             continue
         points: dict[str, tuple[int, int]] = {}
         for index, key in columns.items():
-            parsed = _parse_cell(cells[index], edition.subpillars[key])
+            spec = edition.subpillars[key]
+            column = header[index].strip()
+            parsed = _parse_cell(cells[index], spec)
             if isinstance(parsed, str):
-                errors.append(LineError(line, f"column {header[index].strip()!r}: {parsed}"))
+                errors.append(LineError(line, f"column {column!r}: {parsed}"))
                 row_ok = False
-            else:
-                points[key] = parsed
+                continue
+            points[key] = parsed
+            expected = len(spec.indicator_codes)
+            if parsed[1] != expected:
+                warnings.append(
+                    LineError(
+                        line,
+                        f"column {column!r}: {cells[index].strip()!r}: n is {parsed[1]} but sub-pillar "
+                        f"{spec.key} ({spec.name}) has {expected} indicators in this edition; "
+                        f"the file's n = {parsed[1]} is kept",
+                    )
+                )
         if row_ok:
             ordered = {key: points[key] for key in edition.subpillars if key in points}
             result.append(PointsRow(line=line, authority=authority, points=MappingProxyType(ordered)))
-    return PointsFile(rows=tuple(result))
+    return PointsFile(rows=tuple(result), warnings=tuple(warnings))
 
 
 def _parse_cell(cell: str, spec: SubPillarSpec) -> tuple[int, int] | str:
-    """(yes, n) from a ``yes/n`` cell, or the error message."""
+    """(yes, n) from a ``yes/n`` cell, or the error message. n may differ from the edition's count."""
     match = _CELL_RE.match(cell)
     if match is None:
         return f"{cell.strip()!r} is not of the form yes/n (e.g. 2/{len(spec.indicator_codes)})"
     yes, total = int(match["yes"]), int(match["total"])
-    expected = len(spec.indicator_codes)
     if yes < 0 or total < 0:
         return f"{cell.strip()!r}: negative numbers are not allowed"
+    if total == 0:
+        return f"{cell.strip()!r}: n must be at least 1"
     if yes > total:
         return f"{cell.strip()!r}: yes ({yes}) is greater than n ({total})"
-    if total != expected:
-        return (
-            f"{cell.strip()!r}: n is {total} but sub-pillar {spec.key} ({spec.name}) has {expected} "
-            f"indicators in this edition (expected n = {expected})"
-        )
     return yes, total

@@ -37,6 +37,7 @@ class Command(BaseCommand):
             self.step("benchmarks: the 26 founding authorities and the dashboard")
             authorities = benchmarks.demo.load_authorities(rng=rng)
             dashboard = benchmarks.demo.load_pages(home=home, rng=rng)
+            benchmarks.demo.load_submissions(rng=rng, stdout=self.stdout)
             self.step(f"  {len(authorities)} authorities")
             self.step("practices, policy briefs, toolkit, events")
             practice_index = practices.demo.load_pages(home=home, rng=rng)
