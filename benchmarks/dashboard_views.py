@@ -9,9 +9,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from portal.caching import cached_fragment
 
 from . import dashboard, exports, scoring, selectors
 from .models import Authority, Edition, Submission
@@ -37,11 +40,23 @@ def _editions_tabs(page, edition: Edition, *, route: str = "") -> list[dict]:
 
 
 def ranking_context(request, *, page, edition: Edition) -> dict:
+    """The ranking section is rendered once per edition data version and table state, then cached."""
     subpillars = selectors.subpillars_of(edition)
-    rows = selectors.ranking(edition=edition)
     state = dashboard.read_state(
         request.GET, subpillar_keys=[sp.key for sp in subpillars], kinds=list(Authority.Kind.values)
     )
+    version = selectors.edition_data_version(edition=edition)
+
+    def render() -> str:
+        context = _ranking_section_context(page=page, edition=edition, subpillars=subpillars, state=state)
+        return render_to_string("benchmarks/includes/ranking_section.html", context, request=None)
+
+    html = cached_fragment("ranking", (page.pk, page.url, edition.pk, version, state), render)
+    return {"edition": edition, "edition_tabs": _editions_tabs(page, edition), "ranking_section": html}
+
+
+def _ranking_section_context(*, page, edition: Edition, subpillars, state: dashboard.TableState) -> dict:
+    rows = selectors.ranking(edition=edition)
     shown = dashboard.apply(rows, state)
 
     def href(query: dict) -> str:
@@ -56,8 +71,8 @@ def ranking_context(request, *, page, edition: Edition) -> dict:
     ]
     countries = sorted({row.authority.country for row in rows if row.authority.country})
     return {
+        "page": page,
         "edition": edition,
-        "edition_tabs": _editions_tabs(page, edition),
         "pillar_averages": selectors.pillar_averages(edition=edition),
         "subpillars": subpillars,
         "rows": shown,
@@ -96,15 +111,31 @@ def _download_links(page, edition: Edition) -> list[dict]:
 
 
 def profile_context(request, *, page, authority: Authority, edition: Edition) -> dict:
+    """The profile's body is rendered once per change of the framework's results, then cached."""
+    version = selectors.framework_data_version(framework=edition.framework)
+
+    def render() -> str:
+        context = _profile_body_context(page=page, authority=authority, edition=edition)
+        return render_to_string("benchmarks/includes/profile_body.html", context, request=None)
+
+    html = cached_fragment("profile", (page.pk, page.url, authority.pk, edition.pk, version), render)
+    return {
+        "authority": authority,
+        "edition": edition,
+        "edition_tabs": _editions_tabs(page, edition, route=f"authority/{authority.slug}/"),
+        "dashboard_url": f"{page.url}?{urlencode({'edition': edition.revision})}",
+        "profile_body": html,
+    }
+
+
+def _profile_body_context(*, page, authority: Authority, edition: Edition) -> dict:
     submission = selectors.published_submission(authority=authority, edition=edition)
     context = {
         "authority": authority,
         "edition": edition,
-        "edition_tabs": _editions_tabs(page, edition, route=f"authority/{authority.slug}/"),
         "submission": submission,
         "trend": selectors.trend(authority=authority, framework=edition.framework),
         "band_labels": BAND_LABELS,
-        "dashboard_url": f"{page.url}?{urlencode({'edition': edition.revision})}",
     }
     if submission is None:
         return context

@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 
 from . import scoring
 from .models import Answer, Authority, Edition, Framework, Pillar, Submission, SubPillar, SubPillarResult
@@ -50,6 +51,37 @@ def default_edition(*, framework_key: str = "ucc") -> Edition | None:
         editions.filter(submissions__status=Submission.Status.PUBLISHED).distinct().first()
         or editions.first()
     )
+
+
+def edition_data_version(*, edition: Edition) -> str:
+    """Changes whenever a submission, an authority or the framework texts of the edition change: part of
+    the cache key of rendered fragments that show the edition's results."""
+    return _data_version(Submission.objects.filter(edition=edition), f"e{edition.pk}")
+
+
+def framework_data_version(*, framework: Framework) -> str:
+    """The same for fragments that show several editions of a framework (an authority's trend)."""
+    return _data_version(Submission.objects.filter(edition__framework=framework), f"f{framework.pk}")
+
+
+def _data_version(submissions, scope: str) -> str:
+    latest = submissions.aggregate(latest=Max("updated_at"), n=Count("id"))
+    return f"{scope}:{latest['latest']}:{latest['n']}:{cache_generation()}"
+
+
+def cache_generation() -> int:
+    """A counter bumped when authorities or framework texts are edited (see benchmarks/signals.py)."""
+    return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def bump_cache_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+GENERATION_KEY = "benchmarks:generation"
 
 
 def subpillars_of(edition: Edition) -> list[SubPillar]:

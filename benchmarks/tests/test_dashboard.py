@@ -181,3 +181,18 @@ def test_downloads_csv_and_json(client, dashboard_page, ranking):
     assert len(answers) == 1 + 2 * 41  # only authorities with answers (Catalonia, Milan)
     assert client.get("/open-data/ucc/2023/secrets.csv").status_code == 404
     assert client.post("/open-data/ucc/2023/ranking.csv").status_code == 405
+
+
+@pytest.mark.django_db
+def test_cached_pages_show_new_results_and_renamed_authorities(client, dashboard_page, ranking):
+    assert "Porto" not in client.get("/dashboard/").content.decode()
+    client.get("/dashboard/authority/milan/")
+    publish_points(authority=make_authority("Porto", country="PT"), edition=ranking, points=WORKED)
+    html = client.get("/dashboard/").content.decode()
+    assert "Porto" in html and "Showing 5 authorities of 5." in html
+    assert "4 of 5" not in client.get("/dashboard/authority/milan/").content.decode()
+    assert "5 of 5" in client.get("/dashboard/authority/milan/").content.decode()
+    milan = Authority.objects.get(name="Milan")
+    milan.name = "Milano"
+    milan.save()
+    assert ">Milano</a>" in client.get("/dashboard/").content.decode()

@@ -1,10 +1,18 @@
-"""Header navigation, breadcrumbs and footer, read from the CMS's navigation settings."""
+"""Header navigation, breadcrumbs and footer, read from the CMS's navigation settings.
+
+The links are resolved once per change and cached (portal/signals.py starts a new generation whenever
+the settings or a page's address change); only the "current page" mark is computed per request.
+"""
 
 from dataclasses import dataclass
 
 from django import template
+from django.core.cache import cache
+from django.utils.translation import get_language
+from wagtail.models import Site
 
 from portal.models import NavigationSettings
+from portal.signals import CHROME_KEY, chrome_generation
 
 register = template.Library()
 
@@ -16,40 +24,59 @@ class NavLink:
     is_current: bool = False
 
 
-def _links(stream, request) -> list[NavLink]:
-    path = request.path if request else ""
+def _resolve(stream, request) -> list[tuple[str, str]]:
+    """(label, href) of each link block; links to pages that are not live are left out."""
     links = []
     for block in stream:
         value = block.value
         page = value.get("page")
         if page is not None:
-            page = page.specific_deferred if hasattr(page, "specific_deferred") else page
             if not page.live:
                 continue
             href = page.get_url(request=request)
         else:
             href = value.get("url")
-        if not href:
-            continue
-        current = (
-            bool(path) and href.startswith("/") and (path == href or (href != "/" and path.startswith(href)))
-        )
-        links.append(NavLink(label=value["label"], href=href, is_current=current))
+        if href:
+            links.append((value["label"], href))
     return links
+
+
+def _chrome(request) -> dict:
+    def resolve() -> dict:
+        nav = NavigationSettings.load(request_or_site=request)
+        return {
+            "main": _resolve(nav.main_navigation, request),
+            "footer": _resolve(nav.footer_links, request),
+            "footer_text": nav.footer_text,
+        }
+
+    site = Site.find_for_request(request) if request else None
+    key = f"{CHROME_KEY}:{site.pk if site else None}:{chrome_generation()}:{get_language()}"
+    return cache.get_or_set(key, resolve, 60 * 60)
+
+
+def _links(pairs: list[tuple[str, str]], request) -> list[NavLink]:
+    path = request.path if request else ""
+
+    def is_current(href: str) -> bool:
+        if not path or not href.startswith("/"):
+            return False
+        return path == href or (href != "/" and path.startswith(href))
+
+    return [NavLink(label=label, href=href, is_current=is_current(href)) for label, href in pairs]
 
 
 @register.inclusion_tag("includes/main_navigation.html", takes_context=True)
 def main_navigation(context):
     request = context.get("request")
-    nav = NavigationSettings.load(request_or_site=request)
-    return {"links": _links(nav.main_navigation, request)}
+    return {"links": _links(_chrome(request)["main"], request)}
 
 
 @register.inclusion_tag("includes/site_footer.html", takes_context=True)
 def site_footer(context):
     request = context.get("request")
-    nav = NavigationSettings.load(request_or_site=request)
-    return {"links": _links(nav.footer_links, request), "footer_text": nav.footer_text}
+    chrome = _chrome(request)
+    return {"links": _links(chrome["footer"], request), "footer_text": chrome["footer_text"]}
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

@@ -97,7 +97,10 @@ def _postgres_database(base_url: str) -> tuple[str, callable]:
 def portal_server():
     workdir = Path(tempfile.mkdtemp(prefix="ucc-browser-"))
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings.test", MEDIA_ROOT=str(workdir / "media"))
+    # Its own cache and channel-layer prefix: the test process shares the Redis server but not the data.
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.test", MEDIA_ROOT=str(workdir / "media"), REDIS_PREFIX="ucc-browser"
+    )
     server = PortalServer(url="", env=env)
     base_db = os.environ.get("DATABASE_URL", "")
     if base_db.startswith(("postgres://", "postgresql://")):
