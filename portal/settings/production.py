@@ -1,6 +1,7 @@
 """Production: real services from the environment; refuses to start without SECRET_KEY."""
 
 import os
+import warnings
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -30,3 +31,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# WhiteNoise serves static files with a synchronous iterator; under ASGI Django warns on every file. The
+# files are small, compressed and cached by browsers for a year, so the warning is noise here.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
