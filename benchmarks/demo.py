@@ -255,7 +255,7 @@ def _draw_background(rng: random.Random, *, founding: list[FoundingAuthority]) -
     result: dict[str, dict[str, dict]] = {revision: {} for revision in DEMO_EDITIONS}
     for authority in founding:
         population = authority.population
-        per_inhabitant = rng.uniform(2_000, 4_500)
+        per_inhabitant = rng.uniform(2_000, 4_200)
         staff_ratio = rng.uniform(0.008, 0.025) if authority.kind == CITY else rng.uniform(0.002, 0.006)
         ict_share = rng.uniform(0.008, 0.025)
         outsourced = rng.uniform(0.3, 1.5)

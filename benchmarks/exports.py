@@ -2,7 +2,9 @@
 
 The ranking CSV starts with the columns `rank,authority,percent` (what `export_ranking` promises), then
 country, kind, overall value and one `yes/n` column per sub-pillar named like the original dashboard's
-open data (`1.1 - Skills`), so a ranking export can be imported back as a points file.
+open data (`1.1 - Skills`). The answers CSV starts with the four columns of the import command's answers
+format (`authority,indicator,value,evidence`); its further columns (evidence_url, subpillar, version) are for
+reuse and must be dropped before importing it back.
 """
 
 import csv

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -256,9 +256,14 @@ def submission_score(*, submission: Submission) -> scoring.Score:
         yes_total[0] += value == Answer.Value.YES
         yes_total[1] += 1
     subpillars = list(
-        SubPillar.objects.filter(edition_id=submission.edition_id).order_by("sort_order", "key")
+        SubPillar.objects.filter(edition_id=submission.edition_id)
+        .annotate(indicator_count=Count("indicators"))
+        .order_by("sort_order", "key")
     )
-    points = {sp.key: tuple(counts.get(sp.pk, (0, sp.indicators.count()))) for sp in subpillars}
+    # A sub-pillar without answer rows (never the case for a questionnaire) scores 0 of its indicators.
+    points = {
+        sp.key: tuple(counts[sp.pk]) if sp.pk in counts else (0, sp.indicator_count) for sp in subpillars
+    }
     return store_points(submission=submission, points=points, subpillars=subpillars)
 
 

@@ -1,7 +1,6 @@
 """Tests of the published UserCentriCities scoring method (benchmarks.scoring)."""
 
 import random
-import time
 from decimal import Decimal
 
 import pytest
@@ -189,13 +188,11 @@ def test_ranking_empty():
     assert rank_entries(overall_by_key={}) == []
 
 
-def test_ranking_100000_entries_is_fast():
+def test_ranking_100000_entries_is_consistent():
+    # Speed is measured by scripts/bench/benchmark_scale.py, not asserted here.
     rng = random.Random(1)
     values = {i: D(rng.randint(0, 1000)).scaleb(-3) for i in range(100_000)}
-    start = time.perf_counter()
     ranked = rank_entries(overall_by_key=values)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"ranking took {elapsed:.2f}s"
     assert len(ranked) == 100_000
     assert ranked[0].rank == 1
     overalls = [e.overall for e in ranked]

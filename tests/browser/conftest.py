@@ -99,7 +99,9 @@ def portal_server():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     # Its own cache and channel-layer prefix: the test process shares the Redis server but not the data.
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.test", MEDIA_ROOT=str(workdir / "media"), REDIS_PREFIX="ucc-browser"
+        DJANGO_SETTINGS_MODULE="portal.settings.test",
+        MEDIA_ROOT=str(workdir / "media"),
+        REDIS_PREFIX="ucc-browser",
     )
     server = PortalServer(url="", env=env)
     base_db = os.environ.get("DATABASE_URL", "")
@@ -191,5 +193,5 @@ def login(page, server: PortalServer, email: str, password: str) -> None:
     page.goto(server.url + "/admin/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")

@@ -17,8 +17,8 @@ def test_dashboard_ranking_filters_and_sorting(page, portal_server):
 
     # Filter by country through the form, as a visitor would.
     page.select_option("#filter-country", "ES")
-    page.get_by_role("button", name="Filter").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
     assert "country=ES" in page.url
     names = page.locator("table.ranking-table tbody th").all_inner_texts()
     assert names and "Barcelona" in names and "Espoo" not in names
@@ -26,15 +26,15 @@ def test_dashboard_ranking_filters_and_sorting(page, portal_server):
 
     # Sort by authority name with the keyboard: the header link keeps the filter.
     page.get_by_role("link", name="Authority (sort)").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     names = page.locator("table.ranking-table tbody th").all_inner_texts()
     assert names == sorted(names, key=str.casefold)
     assert page.locator("th[aria-sort=ascending]").inner_text().startswith("Authority")
 
     # A cell leads to that sub-pillar on the profile.
-    page.locator("table.ranking-table tbody tr").first.locator("td a.band").nth(3).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("table.ranking-table tbody tr").first.locator("td a.band").nth(3).click()
     assert "/dashboard/authority/" in page.url and page.url.endswith("#subpillar-2-1")
     assert page.locator("#subpillar-2-1").is_visible()
 

@@ -25,8 +25,8 @@ def test_every_main_navigation_page_is_accessible(page, portal_server):
     ]
     for label, _href in targets:
         page.goto(portal_server.url + "/")
-        page.locator("nav.main-nav").get_by_role("link", name=label, exact=True).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("nav.main-nav").get_by_role("link", name=label, exact=True).click()
         assert page.locator("h1").count() == 1, f"{label}: one h1 expected"
         assert page.locator("nav.main-nav a[aria-current=page]").inner_text() == label
         assert_accessible(page)
