@@ -178,7 +178,9 @@ def submission_return(
         raise ValidationError(_("Only a submission awaiting validation can be sent back."))
     comments = {code: text.strip() for code, text in comments.items() if text and text.strip()}
     if not comments and not general_comment.strip():
-        raise ValidationError(_("Say what needs to change: comment on at least one indicator."))
+        raise ValidationError(
+            _("Say what needs to change: comment on an indicator or give a general comment.")
+        )
     with transaction.atomic():
         answers = {a.indicator.code: a for a in submission.answers.select_related("indicator")}
         unknown = sorted(set(comments) - set(answers))
@@ -224,6 +226,7 @@ def submission_publish(*, submission: Submission, by) -> Submission:
         submission.save()
         submission_score(submission=submission)
         edition_rerank(edition=submission.edition)
+        submission.refresh_from_db(fields=["rank"])
         log(
             instance=submission,
             action="benchmarks.submission.publish",
