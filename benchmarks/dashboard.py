@@ -1,13 +1,14 @@
-"""Filtering and sorting of the ranking table (pure functions over selectors.RankingRow).
+"""The ranking table's state in the query string: filters, sort column and direction, page.
 
-Sorting happens on the server, so the table sorts without JavaScript: every column header is a link.
-Text columns (rank, authority) sort ascending first, score columns descending first.
+Filtering, sorting and paging happen in the database (selectors.ranking_page), so the table works without
+JavaScript (every column header is a link) and stays fast with many authorities. Text columns (rank,
+authority) sort ascending first, score columns descending first.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .selectors import POPULATION_BANDS, RankingRow
+from .selectors import POPULATION_BANDS
 
 TEXT_SORTS = ("rank", "authority")
 SCORE_SORTS = ("percent",)
@@ -26,6 +27,7 @@ class TableState:
     population: str = ""
     sort: str = "rank"
     descending: bool = False
+    page: int = 1
 
     def query(self, **changes: str) -> dict[str, str]:
         """Query parameters of this state with some changed, omitting defaults (short shareable URLs)."""
@@ -36,6 +38,7 @@ class TableState:
             "sort": self.sort,
         }
         values["dir"] = "desc" if self.descending else "asc"
+        values["page"] = str(self.page) if self.page > 1 else ""
         values.update(changes)
         if values["dir"] == ("desc" if natural_descending(values["sort"]) else "asc"):
             values.pop("dir")
@@ -46,8 +49,8 @@ class TableState:
     def sort_query(self, column: str) -> dict[str, str]:
         """The query for a column header link: toggles the direction if already sorted by it."""
         if self.sort == column:
-            return self.query(sort=column, dir="asc" if self.descending else "desc")
-        return self.query(sort=column, dir="desc" if natural_descending(column) else "asc")
+            return self.query(sort=column, dir="asc" if self.descending else "desc", page="")
+        return self.query(sort=column, dir="desc" if natural_descending(column) else "asc", page="")
 
     def aria_sort(self, column: str) -> str | None:
         if self.sort != column:
@@ -67,39 +70,12 @@ def read_state(
     population = params.get("population", "")
     kind = params.get("kind", "")
     country = params.get("country", "").strip().upper()
+    page = params.get("page", "1")
     return TableState(
+        page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
         country=country if len(country) == 2 and country.isalpha() else "",
         kind=kind if kind in kinds else "",
         population=population if population in {key for key, *_ in POPULATION_BANDS} else "",
         sort=sort,
         descending=descending,
     )
-
-
-def apply(rows: Sequence[RankingRow], state: TableState) -> list[RankingRow]:
-    selected = [
-        row
-        for row in rows
-        if (not state.country or row.authority.country == state.country)
-        and (not state.kind or row.authority.kind == state.kind)
-        and (not state.population or row.population_band == state.population)
-    ]
-    if state.sort == "rank":
-        # Shared ranks keep the published order: higher overall value first, then by name.
-        return sorted(
-            selected, key=lambda row: (row.rank, -row.overall, row.authority.name), reverse=state.descending
-        )
-    if state.sort == "authority":
-        return sorted(selected, key=lambda row: row.authority.name.casefold(), reverse=state.descending)
-    if state.sort == "percent":
-        ordered = sorted(selected, key=lambda row: row.authority.name)
-        return sorted(ordered, key=lambda row: row.overall, reverse=state.descending)
-    ordered = sorted(selected, key=lambda row: row.authority.name)
-    return sorted(ordered, key=lambda row: _cell_value(row, state.sort), reverse=state.descending)
-
-
-def _cell_value(row: RankingRow, subpillar_key: str):
-    for cell in row.cells:
-        if cell.subpillar.key == subpillar_key:
-            return cell.value
-    return -1

@@ -5,6 +5,7 @@ The DashboardPage routes call these; they only read through benchmarks.selectors
 
 import io
 import json
+from dataclasses import replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -55,9 +56,27 @@ def ranking_context(request, *, page, edition: Edition) -> dict:
     return {"edition": edition, "edition_tabs": _editions_tabs(page, edition), "ranking_section": html}
 
 
+RANKING_PAGE_SIZE = 50
+
+
 def _ranking_section_context(*, page, edition: Edition, subpillars, state: dashboard.TableState) -> dict:
-    rows = selectors.ranking(edition=edition)
-    shown = dashboard.apply(rows, state)
+    def fetch(state: dashboard.TableState) -> selectors.RankingPage:
+        return selectors.ranking_page(
+            edition=edition,
+            country=state.country,
+            kind=state.kind,
+            population=state.population,
+            sort=state.sort,
+            descending=state.descending,
+            offset=(state.page - 1) * RANKING_PAGE_SIZE,
+            limit=RANKING_PAGE_SIZE,
+        )
+
+    result = fetch(state)
+    if not result.rows and result.count:
+        # A page past the end (a stale shared link): show the last page instead.
+        state = replace(state, page=-(-result.count // RANKING_PAGE_SIZE))
+        result = fetch(state)
 
     def href(query: dict) -> str:
         return "?" + urlencode({"edition": edition.revision, **query})
@@ -69,17 +88,25 @@ def _ranking_section_context(*, page, edition: Edition, subpillars, state: dashb
         {"key": key, "label": label, "href": href(state.sort_query(key)), "aria_sort": state.aria_sort(key)}
         for key, label in columns
     ]
-    countries = sorted({row.authority.country for row in rows if row.authority.country})
+    pages = max(1, -(-result.count // RANKING_PAGE_SIZE))
+    first = (state.page - 1) * RANKING_PAGE_SIZE + 1
     return {
         "page": page,
         "edition": edition,
         "pillar_averages": selectors.pillar_averages(edition=edition),
         "subpillars": subpillars,
-        "rows": shown,
-        "total_rows": len(rows),
+        "rows": result.rows,
+        "matching_rows": result.count,
+        "total_rows": result.total,
+        "first_row": first,
+        "last_row": first + len(result.rows) - 1,
+        "previous_href": href(state.query(page=str(state.page - 1))) if state.page > 1 else "",
+        "next_href": href(state.query(page=str(state.page + 1))) if state.page < pages else "",
+        "page_number": state.page,
+        "page_count": pages,
         "state": state,
         "headers": headers,
-        "countries": countries,
+        "countries": result.countries,
         "kinds": Authority.Kind.choices,
         "population_bands": [(key, label) for key, label, *_ in selectors.POPULATION_BANDS],
         "band_labels": BAND_LABELS,
@@ -225,5 +252,4 @@ def download(request, *, framework: str, revision: str, dataset: str, fmt: str) 
             json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Access-Control-Allow-Origin"] = "*"
     return response

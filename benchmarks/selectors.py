@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from . import scoring
 from .models import Answer, Authority, Edition, Framework, Pillar, Submission, SubPillar, SubPillarResult
@@ -110,13 +111,20 @@ class RankingRow:
 
 
 def ranking(*, edition: Edition) -> list[RankingRow]:
-    """The published ranking of an edition, in rank order (ties alphabetical)."""
-    subpillars = subpillars_of(edition)
-    submissions = list(
-        Submission.objects.filter(edition=edition, status=Submission.Status.PUBLISHED)
-        .select_related("authority")
-        .order_by("rank", "-overall", "authority__name")
+    """The whole published ranking of an edition, in rank order (for exports)."""
+    submissions = _published(edition).order_by("rank", "-overall", "authority__name")
+    return _rows(edition, list(submissions))
+
+
+def _published(edition: Edition):
+    return Submission.objects.filter(edition=edition, status=Submission.Status.PUBLISHED).select_related(
+        "authority"
     )
+
+
+def _rows(edition: Edition, submissions: list[Submission]) -> list[RankingRow]:
+    """Ranking rows of these submissions, with their sub-pillar results (one query for all of them)."""
+    subpillars = subpillars_of(edition)
     results: dict[int, dict[int, SubPillarResult]] = defaultdict(dict)
     for result in SubPillarResult.objects.filter(submission__in=[s.pk for s in submissions]):
         results[result.submission_id][result.subpillar_id] = result
@@ -141,6 +149,64 @@ def ranking(*, edition: Edition) -> list[RankingRow]:
             )
         )
     return rows
+
+
+@dataclass
+class RankingPage:
+    rows: list[RankingRow]
+    count: int  # rows matching the filters
+    total: int  # all published rows of the edition
+    countries: list[str]
+
+
+def ranking_page(
+    *,
+    edition: Edition,
+    country: str = "",
+    kind: str = "",
+    population: str = "",
+    sort: str = "rank",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> RankingPage:
+    """One page of the ranking, filtered and sorted in the database: only the page's rows are loaded, so
+    it stays fast with every local authority of Europe."""
+    published = _published(edition)
+    selected = published
+    if country:
+        selected = selected.filter(authority__country=country)
+    if kind:
+        selected = selected.filter(authority__kind=kind)
+    if population:
+        low, high = next((lo, hi) for key, _label, lo, hi in POPULATION_BANDS if key == population)
+        selected = selected.annotate(effective_population=Coalesce("population", "authority__population"))
+        selected = selected.filter(effective_population__gte=low)
+        if high is not None:
+            selected = selected.filter(effective_population__lt=high)
+    sign = "-" if descending else ""
+    if sort == "rank":
+        order = [f"{sign}rank", "-overall" if not descending else "overall", "authority__name"]
+    elif sort == "authority":
+        order = [f"{sign}authority__name"]
+    elif sort == "percent":
+        order = [f"{sign}overall", "authority__name"]
+    else:
+        value = SubPillarResult.objects.filter(submission=OuterRef("pk"), subpillar__key=sort).values(
+            "value"
+        )[:1]
+        selected = selected.annotate(sort_value=Subquery(value))
+        order = [
+            F("sort_value").desc(nulls_last=True) if descending else F("sort_value").asc(nulls_first=True),
+            "authority__name",
+        ]
+    page = list(selected.order_by(*order)[offset : offset + limit])
+    countries = sorted(
+        c for c in published.values_list("authority__country", flat=True).distinct().order_by() if c
+    )
+    return RankingPage(
+        rows=_rows(edition, page), count=selected.count(), total=published.count(), countries=countries
+    )
 
 
 @dataclass

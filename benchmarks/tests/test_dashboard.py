@@ -162,7 +162,7 @@ def test_methodology_is_generated_from_the_framework(client, dashboard_page, ran
 
 @pytest.mark.django_db
 def test_downloads_csv_and_json(client, dashboard_page, ranking):
-    response = client.get("/open-data/ucc/2023/ranking.csv")
+    response = client.get("/open-data/ucc/2023/ranking.csv", HTTP_ORIGIN="https://example.org")
     assert response["Content-Type"].startswith("text/csv")
     assert response["Access-Control-Allow-Origin"] == "*"
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -189,10 +189,37 @@ def test_cached_pages_show_new_results_and_renamed_authorities(client, dashboard
     client.get("/dashboard/authority/milan/")
     publish_points(authority=make_authority("Porto", country="PT"), edition=ranking, points=WORKED)
     html = client.get("/dashboard/").content.decode()
-    assert "Porto" in html and "Showing 5 authorities of 5." in html
+    assert "Porto" in html and "Showing 1–5 of 5 authorities (5 in this edition)." in html
     assert "4 of 5" not in client.get("/dashboard/authority/milan/").content.decode()
     assert "5 of 5" in client.get("/dashboard/authority/milan/").content.decode()
     milan = Authority.objects.get(name="Milan")
     milan.name = "Milano"
     milan.save()
     assert ">Milano</a>" in client.get("/dashboard/").content.decode()
+
+
+@pytest.mark.django_db
+def test_ranking_is_paginated_in_the_database(client, dashboard_page, ranking):
+    for number in range(50):
+        yes = number % 5
+        publish_points(
+            authority=make_authority(f"Town {number:02d}", country="PL"),
+            edition=ranking,
+            points={**WORKED, "1.1": (yes, 4)},
+        )
+    html = client.get("/dashboard/").content.decode()
+    assert len(table_rows(html)) == 50
+    assert "Showing 1–50 of 54 authorities (54 in this edition)." in html
+    assert 'rel="next"' in html and "Page 1 of 2" in html
+    html = client.get("/dashboard/", {"page": "2"}).content.decode()
+    rows = table_rows(html)
+    assert len(rows) == 4 and "Milan" in rows[-1]
+    # Filters and sorting apply before paging.
+    html = client.get("/dashboard/", {"country": "PL", "sort": "authority", "page": "2"}).content.decode()
+    names = [row.split("</a></th>")[0].rsplit(">", 1)[1] for row in table_rows(html)]
+    assert names[:2] == ["Town 00", "Town 01"] and len(names) == 50  # 50 towns fit on page 1: shown instead
+    html = client.get("/dashboard/", {"country": "PL", "sort": "authority", "dir": "desc"}).content.decode()
+    names = [row.split("</a></th>")[0].rsplit(">", 1)[1] for row in table_rows(html)]
+    assert names[:2] == ["Town 49", "Town 48"] and len(names) == 50
+    # A page past the end shows the last page.
+    assert len(table_rows(client.get("/dashboard/", {"page": "99"}).content.decode())) == 4
