@@ -362,3 +362,18 @@ class DashboardPage(RoutablePageMixin, ContentPage):
         context = self.get_context(request)
         context.update(methodology_context(request, page=self, edition=self._edition(request)))
         return self.render(request, template="benchmarks/methodology.html", context_overrides=context)
+
+    @path("compare/")
+    def compare_view(self, request):
+        from .compare_views import compare_context
+
+        context = self.get_context(request)
+        context.update(compare_context(request, page=self, edition=self._edition(request)))
+        return self.render(request, template="benchmarks/compare.html", context_overrides=context)
+
+    @path("compare/authorities/")
+    def compare_authorities_view(self, request):
+        """JSON suggestions for the compare page's combobox (Wagtail serves page routes with a slash)."""
+        from .compare_views import authorities_json
+
+        return authorities_json(request, page=self, edition=self._edition(request))

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
+from benchmarks.blocks import AuthorityProfileWidgetBlock, ComparisonWidgetBlock, RankingExcerptBlock
+
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Heading"), max_length=120)
@@ -76,6 +78,9 @@ class BodyBlock(blocks.StreamBlock):
     quote_block = QuoteBlock()
     figure_block = FigureBlock()
     cards_block = CardsBlock()
+    comparison_widget_block = ComparisonWidgetBlock()
+    ranking_excerpt_block = RankingExcerptBlock()
+    profile_widget_block = AuthorityProfileWidgetBlock()
 
     class Meta:
         template = "blocks/body_block.html"

@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from benchmarks import dashboard_views as benchmark_data
+from benchmarks.api import api as benchmark_api
 from search import views as search_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", benchmark_api.urls),
 ]
 
 if settings.DEBUG:
@@ -25,6 +27,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("benchmark/", include("benchmarks.urls")),
+    path("embed/", include("benchmarks.embed_urls")),
     path(
         "open-data/<slug:framework>/<str:revision>/<str:dataset>.<str:fmt>",
         benchmark_data.download,
