@@ -1,0 +1,285 @@
+"""edition_rescore_all stores exactly what the per-submission services store, on SQLite and PostgreSQL."""
+
+import random
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from benchmarks import services
+from benchmarks.models import Answer, Authority, Submission, SubPillar, SubPillarResult
+from benchmarks.rescoring import edition_rescore_all
+from benchmarks.tests.utils import make_authority, ucc_edition
+
+pytestmark = pytest.mark.django_db
+
+OPEN_OR_OLD = [
+    Submission.Status.DRAFT,
+    Submission.Status.SUBMITTED,
+    Submission.Status.RETURNED,
+    Submission.Status.SUPERSEDED,
+]
+
+
+def snapshot():
+    """Every stored field of every submission and sub-pillar result."""
+    submissions = {row["id"]: row for row in Submission.objects.values()}
+    results = {}
+    for row in SubPillarResult.objects.values(
+        "submission_id", "subpillar_id", "yes", "total", "value", "band"
+    ):
+        results.setdefault(row["submission_id"], {})[row["subpillar_id"]] = (
+            row["yes"],
+            row["total"],
+            row["value"],
+            row["band"],
+        )
+    return submissions, results
+
+
+def random_value(rng):
+    return rng.choices([Answer.Value.YES, Answer.Value.NO, Answer.Value.NA], weights=[5, 4, 1])[0]
+
+
+def bulk_submissions(*, edition, rng, count, status=Submission.Status.PUBLISHED, prefix="City", version=1):
+    """`count` submissions with random answers (some partial) and stale stored scores, built in bulk."""
+    authorities = Authority.objects.bulk_create(
+        Authority(
+            name=f"{prefix} {rng.random():.12f} {i}", slug=f"{prefix.lower()}-{i}-{rng.randrange(10**9)}"
+        )
+        for i in range(count)
+    )
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            authority=authority,
+            edition=edition,
+            version=version,
+            status=status,
+            # stale stored values the rescoring must replace (or, if not published, leave alone)
+            overall=Decimal(rng.randrange(1001)).scaleb(-3) if rng.random() < 0.7 else None,
+            percent=rng.randrange(101) if rng.random() < 0.7 else None,
+            rank=rng.randrange(1, 50) if rng.random() < 0.5 else None,
+        )
+        for authority in authorities
+    )
+    indicators = list(edition.indicators.select_related("subpillar"))
+    subpillar_keys = sorted({indicator.subpillar.key for indicator in indicators})
+    answers = []
+    for submission in submissions:
+        kept = indicators
+        if rng.random() < 0.1:  # a few answers missing
+            kept = [indicator for indicator in kept if rng.random() < 0.8]
+        if rng.random() < 0.05:  # a whole sub-pillar without answer rows: scores 0 of its indicators
+            dropped = rng.choice(subpillar_keys)
+            kept = [indicator for indicator in kept if indicator.subpillar.key != dropped]
+        answers += [Answer(submission=submission, indicator=i, value=random_value(rng)) for i in kept]
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    return submissions
+
+
+def import_points(*, name, edition, points):
+    """A published points-only import (no answers), stored with services.store_points, not yet ranked."""
+    submission = Submission.objects.create(
+        authority=make_authority(name),
+        edition=edition,
+        status=Submission.Status.PUBLISHED,
+        source=Submission.Source.IMPORT_POINTS,
+    )
+    services.store_points(submission=submission, points=points)
+    return submission
+
+
+def reference_rescore(edition):
+    """What the services store: submission_score for each published submission with answers, then rerank."""
+    for submission in Submission.objects.filter(
+        edition=edition, status=Submission.Status.PUBLISHED, answers__isnull=False
+    ).distinct():
+        services.submission_score(submission=submission)
+    services.edition_rerank(edition=edition)
+
+
+def assert_same_as_services(edition, *, changed_ids):
+    """Rescore in bulk, then with the services; both must store the same values in every field."""
+    before = snapshot()
+    started = timezone.now()
+    report = edition_rescore_all(edition=edition)
+    bulk = snapshot()
+    reference_rescore(edition)
+    reference = snapshot()
+    assert bulk[1] == reference[1]
+    for pk, row in reference[0].items():
+        if pk in changed_ids:
+            assert bulk[0][pk]["updated_at"] >= started
+            assert {**bulk[0][pk], "updated_at": None} == {**row, "updated_at": None}, pk
+        else:
+            assert bulk[0][pk] == row, pk
+    return before, bulk, report
+
+
+def test_random_edition_matches_the_services():
+    rng = random.Random(20230)
+    edition = ucc_edition("2023")
+    other = ucc_edition("2022")
+    published = bulk_submissions(edition=edition, rng=rng, count=300)
+    # points-only imports mixed in: they keep their stored results and take part in the ranking
+    totals = {sp.key: sp.indicators.count() for sp in SubPillar.objects.filter(edition=edition)}
+    points_only = [
+        import_points(
+            name=f"Imported {i}",
+            edition=edition,
+            points={key: (rng.randint(0, n), n) for key, n in totals.items()},
+        )
+        for i in range(25)
+    ]
+    # not published, or another edition: never touched
+    untouched = []
+    for status in OPEN_OR_OLD:
+        untouched += bulk_submissions(
+            edition=edition, rng=rng, count=5, status=status, prefix=status, version=9
+        )
+    untouched += bulk_submissions(edition=other, rng=rng, count=10, prefix="Other")
+    for submission in untouched:
+        SubPillarResult.objects.create(
+            submission=submission,
+            subpillar=SubPillar.objects.filter(edition=submission.edition).first(),
+            yes=1,
+            total=9,
+            value=Decimal("0.11"),
+            band="low",
+        )
+    # stale results on rescored submissions, one of a sub-pillar of another edition: all replaced
+    stale = published[0]
+    SubPillarResult.objects.create(
+        submission=stale, subpillar=SubPillar.objects.filter(edition=other).first(), yes=0, total=1,
+        value=Decimal("0"), band="low",
+    )  # fmt: skip
+    services.submission_score(submission=published[1])
+    SubPillarResult.objects.filter(submission=published[1]).update(yes=0, value=Decimal("0.99"), band="high")
+    # an answer to an indicator of another edition is ignored, as by submission_score
+    Answer.objects.create(submission=published[2], indicator=other.indicators.first(), value="yes")
+
+    before, bulk, report = assert_same_as_services(edition, changed_ids={s.pk for s in published})
+
+    assert report.published == 325 and report.rescored == 300 and report.points_only == 25
+    assert report.results_written == 300 * 12
+    for submission in untouched:
+        assert bulk[0][submission.pk] == before[0][submission.pk]
+        assert bulk[1][submission.pk] == before[1][submission.pk]
+    for submission in points_only:
+        assert bulk[1][submission.pk] == before[1][submission.pk]
+        for name in ("overall", "percent", "updated_at"):
+            assert bulk[0][submission.pk][name] == before[0][submission.pk][name]
+    ranks = sorted(bulk[0][pk]["rank"] for pk in bulk[0] if bulk[0][pk]["status"] == "published"
+                   and bulk[0][pk]["edition_id"] == edition.pk)  # fmt: skip
+    assert ranks[0] == 1 and len(ranks) == 325
+    assert len(set(ranks)) < len(ranks)  # 325 authorities over at most 101 percentages: shared ranks
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_other_random_editions_match(seed):
+    rng = random.Random(seed)
+    edition = ucc_edition("2022" if seed == 1 else "2023")
+    published = bulk_submissions(edition=edition, rng=rng, count=120)
+    assert_same_as_services(edition, changed_ids={s.pk for s in published})
+    # a second run is idempotent, apart from updated_at
+    first = snapshot()
+    report = edition_rescore_all(edition=edition)
+    second = snapshot()
+    assert report.ranks_changed == 0
+    assert second[1] == first[1]
+    for pk, row in first[0].items():
+        assert {**second[0][pk], "updated_at": None} == {**row, "updated_at": None}
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips():
+    edition = ucc_edition("2023")
+    totals = {sp.key: sp.indicators.count() for sp in SubPillar.objects.filter(edition=edition)}
+    indicators = list(edition.indicators.order_by("subpillar__sort_order", "sort_order"))
+
+    def answered(name, yes_count):
+        submission = Submission.objects.create(
+            authority=make_authority(name), edition=edition, status=Submission.Status.PUBLISHED
+        )
+        Answer.objects.bulk_create(
+            Answer(submission=submission, indicator=indicator, value="yes" if n < yes_count else "no")
+            for n, indicator in enumerate(indicators)
+        )
+        return submission
+
+    alpha, bravo, charlie = answered("Alpha", 20), answered("Bravo", 20), answered("Charlie", 5)
+    keys = list(totals)  # framework order: Charlie has 4/4 in the first sub-pillar and 1/6 in the second
+    charlie_points = {key: (0, n) for key, n in totals.items()} | {keys[0]: (4, 4), keys[1]: (1, 6)}
+    delta = import_points(name="Delta", edition=edition, points=charlie_points)  # ties with Charlie
+    echo = import_points(name="Echo", edition=edition, points={k: (0, n) for k, n in totals.items()})
+    assert_same_as_services(edition, changed_ids={alpha.pk, bravo.pk, charlie.pk})
+    ranks = dict(Submission.objects.filter(edition=edition).values_list("authority__name", "rank"))
+    assert ranks == {"Alpha": 1, "Bravo": 1, "Charlie": 3, "Delta": 3, "Echo": 5}
+    delta.refresh_from_db()
+    echo.refresh_from_db()
+    charlie.refresh_from_db()
+    assert delta.percent == charlie.percent > echo.percent == 0
+
+
+def test_worked_example_is_stored_as_51_percent():
+    edition = ucc_edition("2023")
+    worked_yes = [3, 2, 1, 5, 2, 1, 3, 1, 0, 2, 1, 0]  # sub-pillars 1.1 ... 3.3, in framework order
+    subpillars = list(SubPillar.objects.filter(edition=edition).order_by("sort_order", "key"))
+    assert [sp.indicators.count() for sp in subpillars] == [4, 6, 3, 5, 5, 4, 3, 2, 3, 2, 2, 2]
+    submission = Submission.objects.create(
+        authority=make_authority("Worked"), edition=edition, status=Submission.Status.PUBLISHED
+    )
+    answers = []
+    for subpillar, yes_count in zip(subpillars, worked_yes, strict=True):
+        for n, indicator in enumerate(subpillar.indicators.order_by("sort_order")):
+            answers.append(
+                Answer(submission=submission, indicator=indicator, value="yes" if n < yes_count else "na")
+            )
+    Answer.objects.bulk_create(answers)
+    edition_rescore_all(edition=edition)
+    submission.refresh_from_db()
+    assert (submission.overall, submission.percent, submission.rank) == (Decimal("0.505"), 51, 1)
+    values = list(submission.results.order_by("subpillar__sort_order").values_list("value", flat=True))
+    assert values[:3] == [Decimal("0.75"), Decimal("0.33"), Decimal("0.33")]
+
+
+def test_edition_without_published_submissions_is_a_no_op():
+    rng = random.Random(7)
+    edition = ucc_edition("2022")
+    bulk_submissions(edition=edition, rng=rng, count=4, status=Submission.Status.DRAFT)
+    bulk_submissions(edition=edition, rng=rng, count=4, status=Submission.Status.SUPERSEDED, prefix="Old")
+    before = snapshot()
+    report = edition_rescore_all(edition=edition)
+    assert (report.published, report.rescored, report.results_written) == (0, 0, 0)
+    assert snapshot() == before
+    empty = edition_rescore_all(edition=ucc_edition("2023"))
+    assert empty.published == 0
+
+
+def test_points_only_without_overall_is_refused_and_nothing_changes():
+    rng = random.Random(3)
+    edition = ucc_edition("2023")
+    bulk_submissions(edition=edition, rng=rng, count=10)
+    Submission.objects.create(
+        authority=make_authority("No score"),
+        edition=edition,
+        status=Submission.Status.PUBLISHED,
+        source=Submission.Source.IMPORT_POINTS,
+    )
+    before = snapshot()
+    with pytest.raises(ValueError, match="no stored overall|neither answers"):
+        edition_rescore_all(edition=edition)
+    assert snapshot() == before
+
+
+def test_management_command_prints_a_summary():
+    rng = random.Random(11)
+    edition = ucc_edition("2023")
+    bulk_submissions(edition=edition, rng=rng, count=15)
+    out = StringIO()
+    call_command("rescore_edition", "--framework", "ucc", "--edition", "2023", stdout=out)
+    text = out.getvalue()
+    assert "15 published submissions ranked: 15 rescored" in text
+    assert "Rescored ucc 2023 in" in text
+    assert Submission.objects.filter(edition=edition, rank__isnull=True).count() == 0
