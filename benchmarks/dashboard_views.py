@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from portal.caching import cached_fragment
 
-from . import dashboard, exports, scoring, selectors
+from . import dashboard, exports, peer_groups, peers, scoring, selectors
 from .models import Authority, Edition, Submission
 
 # The worked example of the published method (12 sub-pillars of the 2023 framework, 1.1 ... 3.3).
@@ -137,15 +137,26 @@ def _download_links(page, edition: Edition) -> list[dict]:
     ]
 
 
+def read_peer_choice(params) -> tuple[str, int]:
+    """The peer group the visitor chose: mode (context or scores) and k (1-15, default 5)."""
+    mode = params.get("peers", "context")
+    k = params.get("k", "")
+    k = int(k) if k.isdigit() else peer_groups.K_DEFAULT
+    return (mode if mode in peer_groups.MODES else "context"), min(
+        max(k, peer_groups.K_MIN), peer_groups.K_MAX
+    )
+
+
 def profile_context(request, *, page, authority: Authority, edition: Edition) -> dict:
     """The profile's body is rendered once per change of the framework's results, then cached."""
     version = selectors.framework_data_version(framework=edition.framework)
+    mode, k = read_peer_choice(request.GET)
 
     def render() -> str:
-        context = _profile_body_context(page=page, authority=authority, edition=edition)
+        context = _profile_body_context(page=page, authority=authority, edition=edition, mode=mode, k=k)
         return render_to_string("benchmarks/includes/profile_body.html", context, request=None)
 
-    html = cached_fragment("profile", (page.pk, page.url, authority.pk, edition.pk, version), render)
+    html = cached_fragment("profile", (page.pk, page.url, authority.pk, edition.pk, version, mode, k), render)
     return {
         "authority": authority,
         "edition": edition,
@@ -155,7 +166,7 @@ def profile_context(request, *, page, authority: Authority, edition: Edition) ->
     }
 
 
-def _profile_body_context(*, page, authority: Authority, edition: Edition) -> dict:
+def _profile_body_context(*, page, authority: Authority, edition: Edition, mode: str, k: int) -> dict:
     submission = selectors.published_submission(authority=authority, edition=edition)
     context = {
         "authority": authority,
@@ -168,10 +179,21 @@ def _profile_body_context(*, page, authority: Authority, edition: Edition) -> di
         return context
     subpillars = selectors.profile_subpillars(submission=submission)
     published_count = Submission.objects.filter(edition=edition, status=Submission.Status.PUBLISHED).count()
+    group = peer_groups.peer_group(edition=edition, authority=authority, mode=mode, k=k)
+    peer_average = selectors.subpillar_averages(
+        edition=edition, authority_ids=[p.authority_id for p in group]
+    )
     context.update(
         {
+            "peers": group,
+            "peer_mode": mode,
+            "peer_k": k,
+            "peer_k_choices": range(peer_groups.K_MIN, peer_groups.K_MAX + 1),
+            "peer_compare_query": urlencode(
+                [("edition", edition.revision), ("a", authority.slug)] + [("a", p.slug) for p in group[:7]]
+            ),
             "subpillars": subpillars,
-            "chart": [_chart_row(item) for item in subpillars if item.result is not None],
+            "chart": [_chart_row(item, peer_average) for item in subpillars if item.result is not None],
             "band": scoring.band(value=submission.overall).value,
             "published_count": published_count,
             "work_items": selectors.what_to_work_on(submission=submission),
@@ -188,13 +210,14 @@ def _percent(value: Decimal | None) -> int | None:
     return None if value is None else scoring.displayed_percent(overall=value)
 
 
-def _chart_row(item: selectors.SubPillarProfile) -> dict:
+def _chart_row(item: selectors.SubPillarProfile, peer_average: dict) -> dict:
     return {
         "subpillar": item.subpillar,
         "yes": item.result.yes,
         "total": item.result.total,
         "percent": _percent(item.result.value),
         "average": _percent(item.average),
+        "peer_average": _percent(peer_average.get(item.subpillar.pk)),
         "band": item.result.band,
     }
 
@@ -223,6 +246,15 @@ def methodology_context(request, *, page, edition: Edition) -> dict:
         "subpillar_count": edition.subpillars.count(),
         "indicator_count": edition.indicators.count(),
         "example": example,
+        "peer_variables": [
+            {"label": peer_groups.VARIABLE_LABELS[v.key], "weight": v.weight, "categorical": v.categorical}
+            for v in peers.CONTEXT_VARIABLES
+        ],
+        "category_mismatch": peers.CATEGORY_MISMATCH,
+        "min_shared_weight_percent": round(peers.MIN_SHARED_WEIGHT * 100),
+        "k_min": peer_groups.K_MIN,
+        "k_max": peer_groups.K_MAX,
+        "k_default": peer_groups.K_DEFAULT,
         # What binary floating point would show for the same example (the reason for decimals).
         "example_float_percent": round(
             round(sum(round(y / n, 2) for y, n in WORKED_EXAMPLE.values()) / len(WORKED_EXAMPLE), 3) * 100

@@ -23,12 +23,14 @@ import numpy as np
 from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import peers, selectors
 from .models import Authority, Edition, Submission, SubPillarResult
 
 MODES = ("context", "scores")
 K_MIN, K_MAX = 1, 15
+K_DEFAULT = 5
 CACHE_TIMEOUT = 24 * 60 * 60  # the key changes with the data; this only bounds stale entries
 
 # ISO 3166-1 alpha-2 codes of the European countries by group (UN geoscheme regions, with the EU's
@@ -236,16 +238,18 @@ def _build_scores(edition: Edition) -> _Built:
 # Explanations ---------------------------------------------------------------------------------------
 
 
+VARIABLE_LABELS = {
+    "log_population": gettext_lazy("population"),
+    "kind": gettext_lazy("kind"),
+    "budget_per_inhabitant": gettext_lazy("budget per inhabitant"),
+    "ict_per_1000_employees": gettext_lazy("ICT specialists per 1,000 employees"),
+    "country_group": gettext_lazy("country group"),
+}
+
+
 def _label(variable: str, built: _Built, j: int) -> str:
-    labels = {
-        "log_population": _("population"),
-        "kind": _("kind"),
-        "budget_per_inhabitant": _("budget per inhabitant"),
-        "ict_per_1000_employees": _("ICT specialists per 1,000 employees"),
-        "country_group": _("country group"),
-    }
-    if variable in labels:
-        return labels[variable]
+    if variable in VARIABLE_LABELS:
+        return str(VARIABLE_LABELS[variable])
     return _("sub-pillar %(name)s") % {"name": built.labels[j]} if built.labels else variable
 
 

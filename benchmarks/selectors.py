@@ -241,16 +241,15 @@ def pillar_averages(*, edition: Edition) -> list[PillarAverage]:
     return averages
 
 
-def subpillar_averages(*, edition: Edition) -> dict[int, Decimal]:
-    """Mean sub-pillar value over all published authorities, by sub-pillar id (2 decimals)."""
+def subpillar_averages(*, edition: Edition, authority_ids: list[int] | None = None) -> dict[int, Decimal]:
+    """Mean sub-pillar value over all published authorities (or only these), by sub-pillar id (2 decimals)."""
     averages = {}
-    for row in (
-        SubPillarResult.objects.filter(
-            submission__edition=edition, submission__status=Submission.Status.PUBLISHED
-        )
-        .values("subpillar_id")
-        .annotate(total=Sum("value"), n=Count("id"))
-    ):
+    results = SubPillarResult.objects.filter(
+        submission__edition=edition, submission__status=Submission.Status.PUBLISHED
+    )
+    if authority_ids is not None:
+        results = results.filter(submission__authority_id__in=authority_ids)
+    for row in results.values("subpillar_id").annotate(total=Sum("value"), n=Count("id")):
         averages[row["subpillar_id"]] = scoring.round_half_away(Decimal(row["total"]) / row["n"], places=2)
     return averages
 

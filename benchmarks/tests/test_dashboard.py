@@ -223,3 +223,27 @@ def test_ranking_is_paginated_in_the_database(client, dashboard_page, ranking):
     assert names[:2] == ["Town 49", "Town 48"] and len(names) == 50
     # A page past the end shows the last page.
     assert len(table_rows(client.get("/dashboard/", {"page": "99"}).content.decode())) == 4
+
+
+@pytest.mark.django_db
+def test_profile_shows_explained_peers_and_their_average(client, dashboard_page, ranking):
+    html = client.get("/dashboard/authority/espoo/", {"k": "1"}).content.decode()
+    peers = html.split('class="peer-list"')[1].split("</ol>")[0]
+    assert peers.count("<li>") == 1
+    assert "Ghent" in peers  # same kind, closest population (265,000 vs 305,000)
+    assert "similar population (305,000 vs 265,000)" in peers
+    assert "Peer group average" in html
+    # Espoo's own 1.1 is 75 %; its single peer Ghent also has 3/4 -> peer average 75 %; all four: 88 %.
+    row = html.split('href="#subpillar-1-1">')[1].split("</tr>")[0]
+    assert row.count("75&nbsp;%") == 2 and "88&nbsp;%" in row
+    html = client.get("/dashboard/authority/espoo/", {"k": "15", "peers": "scores"}).content.decode()
+    assert html.split('class="peer-list"')[1].split("</ol>")[0].count("<li>") == 3
+    assert 'value="scores" selected' in html
+
+
+@pytest.mark.django_db
+def test_methodology_documents_peer_weights(client, dashboard_page, ranking):
+    html = client.get("/dashboard/methodology/").content.decode()
+    section = html.split('id="peer-groups"')[1].split("</section>")[0]
+    assert 'Budget per inhabitant</th><td class="num">0.75' in section
+    assert "Missing values are handled explicitly" in section
