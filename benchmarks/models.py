@@ -338,11 +338,23 @@ class DashboardPage(RoutablePageMixin, ContentPage):
 
     @path("")
     def ranking_view(self, request):
+        from portal.caching import cached_page
+        from portal.signals import chrome_generation
+
+        from . import selectors
         from .dashboard_views import ranking_context
 
-        context = self.get_context(request)
-        context.update(ranking_context(request, page=self, edition=self._edition(request)))
-        return self.render(request, context_overrides=context)
+        edition = self._edition(request)
+
+        def render():
+            context = self.get_context(request)
+            context.update(ranking_context(request, page=self, edition=edition))
+            return self.render(request, context_overrides=context)
+
+        # Anonymous visitors share one rendering per data version; the site navigation's generation changes
+        # whenever a page is published, so edits to this page or the menus show at once.
+        version = (self.pk, edition.pk, selectors.edition_data_version(edition=edition), chrome_generation())
+        return cached_page(request, version, render)
 
     @path("authority/<slug:slug>/")
     def profile_view(self, request, slug):

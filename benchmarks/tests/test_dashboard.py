@@ -247,3 +247,19 @@ def test_methodology_documents_peer_weights(client, dashboard_page, ranking):
     section = html.split('id="peer-groups"')[1].split("</section>")[0]
     assert 'Budget per inhabitant</th><td class="num">0.75' in section
     assert "Missing values are handled explicitly" in section
+
+
+@pytest.mark.django_db
+def test_page_cache_serves_only_anonymous_visitors(client, dashboard_page, ranking):
+    from portal.factories import UserFactory
+
+    anonymous = client.get("/dashboard/").content.decode()
+    assert "Log out" not in anonymous
+    client.force_login(UserFactory(email="cache-visitor@example.org"))
+    html = client.get("/dashboard/").content.decode()
+    assert "Log out" in html
+    client.logout()
+    # Editing the page's introduction (a publish) shows at once to anonymous visitors.
+    dashboard_page.introduction = "Freshly edited introduction."
+    dashboard_page.save_revision().publish()
+    assert "Freshly edited introduction." in client.get("/dashboard/").content.decode()
