@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.caching import cached_fragment
@@ -29,7 +31,7 @@ WORKED_EXAMPLE = dict(
     )
 )
 
-BAND_LABELS = {"low": _("low"), "medium": _("medium"), "high": _("high")}
+BAND_LABELS = {"low": gettext_lazy("low"), "medium": gettext_lazy("medium"), "high": gettext_lazy("high")}
 
 
 def _editions_tabs(page, edition: Edition, *, route: str = "") -> list[dict]:
@@ -88,6 +90,8 @@ def _ranking_section_context(*, page, edition: Edition, subpillars, state: dashb
         {"key": key, "label": label, "href": href(state.sort_query(key)), "aria_sort": state.aria_sort(key)}
         for key, label in columns
     ]
+    for row in result.rows:
+        row.cells_html = _ranking_cells_html(page=page, edition=edition, row=row)
     pages = max(1, -(-result.count // RANKING_PAGE_SIZE))
     first = (state.page - 1) * RANKING_PAGE_SIZE + 1
     return {
@@ -115,6 +119,29 @@ def _ranking_section_context(*, page, edition: Edition, subpillars, state: dashb
         "licence_url": exports.LICENCE_URL,
         "attribution": exports.ATTRIBUTION,
     }
+
+
+def _ranking_cells_html(*, page, edition: Edition, row) -> str:
+    """The sub-pillar cells of one ranking row. Built here rather than in a template loop: a page has
+    hundreds of them and Django's template engine made them most of the page's rendering time."""
+    profile = f"{page.url}authority/{row.authority.slug}/?{urlencode({'edition': edition.revision})}"
+    return format_html_join(
+        "",
+        '<td class="num"><a class="band band--{}" href="{}#{}">{}/{} <span class="band__label">{}</span>'
+        '<span class="visually-hidden">, {}</span></a></td>',
+        (
+            (
+                cell.band,
+                profile,
+                cell.subpillar.anchor,
+                cell.yes,
+                cell.total,
+                BAND_LABELS[cell.band],
+                cell.subpillar.name,
+            )
+            for cell in row.cells
+        ),
+    )
 
 
 def _download_links(page, edition: Edition) -> list[dict]:

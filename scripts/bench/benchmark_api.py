@@ -164,6 +164,22 @@ def main() -> None:
                 print(f"\none ranking request: {total:.1f} ms, {len(queries)} queries:")
                 for query in queries.captured_queries:
                     print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:110]}")
+            dashboard = _dashboard_url()
+            print(f"\n{'dashboard page (HTML), ' + str(published) + ' authorities':<62} {'ms':>10}")
+            for label, query in [
+                ("first page, rendered (cold)", "?edition=2023"),
+                ("page 100, rendered (cold)", "?edition=2023&page=100"),
+                ("sorted by sub-pillar 2.1, rendered (cold)", "?edition=2023&sort=2.1"),
+                ("country=PL, page 3, rendered (cold)", "?edition=2023&country=PL&page=3"),
+            ]:
+                start = time.perf_counter()
+                response = client.get(dashboard + query)
+                cold = (time.perf_counter() - start) * 1000
+                print(
+                    f"  {label:<60} {cold:>10.1f}  ({response.status_code}, {len(response.content):,} bytes)"
+                )
+            median, p95, size = timed(client, dashboard + "?edition=2023", args.requests)
+            print(f"  {'first page, served again (cache)':<60} {median:>10.1f}  p95 {p95:.1f}")
             for mode in ("context", "scores"):
                 url = f"{base}/peers/{target}?mode={mode}&k=5"
                 start = time.perf_counter()
@@ -175,6 +191,18 @@ def main() -> None:
             raise Rollback
     except Rollback:
         print("\nrolled back: the database is as before")
+
+
+def _dashboard_url() -> str:
+    """The URL of a dashboard page, creating a minimal site with one when the database has none."""
+    from benchmarks.factories import DashboardPageFactory
+    from benchmarks.models import DashboardPage
+    from portal.demo import ensure_home_page
+
+    page = DashboardPage.objects.live().first()
+    if page is None:
+        page = DashboardPageFactory(parent=ensure_home_page(), slug="dashboard", title="Benchmark dashboard")
+    return page.url
 
 
 if __name__ == "__main__":
