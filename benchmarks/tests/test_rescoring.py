@@ -283,3 +283,51 @@ def test_management_command_prints_a_summary():
     assert "15 published submissions ranked: 15 rescored" in text
     assert "Rescored ucc 2023 in" in text
     assert Submission.objects.filter(edition=edition, rank__isnull=True).count() == 0
+
+
+def test_only_changed_rows_are_written():
+    rng = random.Random(17)
+    edition = ucc_edition("2023")
+    other = ucc_edition("2022")
+    published = bulk_submissions(edition=edition, rng=rng, count=40)
+    first = edition_rescore_all(edition=edition)
+    assert (first.results_inserted, first.results_updated, first.results_deleted) == (40 * 12, 0, 0)
+    assert first.submissions_updated == 40
+    stored = snapshot()
+
+    # nothing changed: nothing written, updated_at kept
+    again = edition_rescore_all(edition=edition)
+    assert (again.results_inserted, again.results_updated, again.results_deleted) == (0, 0, 0)
+    assert again.submissions_updated == 0 and again.ranks_changed == 0
+    assert snapshot() == stored
+
+    # one answer changed, one stored result tampered with, one missing, one extra (another edition)
+    changed, tampered, missing, extra = published[:4]
+    answer = Answer.objects.filter(submission=changed).order_by("pk").first()
+    answer.value = "no" if answer.value == "yes" else "yes"
+    answer.save()
+    tampered_row = SubPillarResult.objects.filter(submission=tampered).order_by("pk").first()
+    SubPillarResult.objects.filter(pk=tampered_row.pk).update(band="weird")
+    SubPillarResult.objects.filter(submission=missing).order_by("pk").first().delete()
+    SubPillarResult.objects.create(
+        submission=extra, subpillar=SubPillar.objects.filter(edition=other).first(), yes=0, total=1,
+        value=Decimal("0"), band="low",
+    )  # fmt: skip
+    before = snapshot()
+    started = timezone.now()
+    report = edition_rescore_all(edition=edition)
+    bulk = snapshot()
+    assert (report.results_inserted, report.results_updated, report.results_deleted) == (1, 2, 1)
+    assert SubPillarResult.objects.get(pk=tampered_row.pk).band == tampered_row.band
+    for submission in (changed, tampered, missing, extra):
+        assert bulk[0][submission.pk]["updated_at"] >= started
+    for submission in published[4:]:
+        # not rescored in any value (its rank may move): updated_at is kept, where the services touch it
+        assert bulk[0][submission.pk]["updated_at"] == before[0][submission.pk]["updated_at"]
+        assert bulk[1][submission.pk] == before[1][submission.pk]
+    # apart from updated_at, exactly what the services store
+    reference_rescore(edition)
+    reference = snapshot()
+    assert bulk[1] == reference[1]
+    for pk, row in reference[0].items():
+        assert {**bulk[0][pk], "updated_at": None} == {**row, "updated_at": None}, pk

@@ -10,9 +10,10 @@
     --exact-all runs it on all rows).
 (b) From PostgreSQL: creates a temporary database ucc_scale_<pid>, migrates it, loads N authorities, N
     published submissions and N x 41 answers with COPY, then times benchmarks.rescoring.edition_rescore_all
-    twice: on fresh data (no stored results) and again with every result stored (delete + insert, the
-    usual case). Checks the stored scores against (a)'s in-memory computation. The database is always
-    dropped at the end, also on error. The PostgreSQL server is --postgres (default
+    three times: on fresh data (no stored results, every row inserted), again with every result stored
+    and nothing changed (nothing written), and after 1,000 submissions changed one answer each (only
+    their rows written, the usual case). Checks the stored scores against (a)'s in-memory computation.
+    The database is always dropped at the end, also on error. The PostgreSQL server is --postgres (default
     postgres://postgres@127.0.0.1:5432/postgres, or $BENCH_POSTGRES_URL).
 (c) Peers: the k nearest authorities (k = 5 and 15) of one authority among N with their explanations via
     benchmarks.peers: model build time, then the median of 50 nearest() queries.
@@ -272,7 +273,22 @@ def _db_child(n: int, *, seed: int) -> dict:
     figures["vacuum_seconds"] = time.perf_counter() - started
 
     runs = []
-    for label in ("fresh", "stored"):
+    for label in ("fresh", "stored", "changed"):
+        if label == "changed":
+            # 1,000 submissions answer one indicator differently (No <-> Yes, NA -> Yes)
+            rng = np.random.default_rng(seed + 1)
+            rows = rng.choice(n, size=min(n, 1_000), replace=False)
+            columns = rng.integers(0, len(indicator_ids), size=rows.size)
+            codes[rows, columns] = np.where(codes[rows, columns] == 1, 0, 1)
+            changes = [
+                (first_submission + int(i), indicator_ids[int(j)], labels[int(codes[i, j])])
+                for i, j in zip(rows, columns, strict=True)
+            ]
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {answer_table} SET value = %s WHERE submission_id = %s AND indicator_id = %s",
+                    [(value, submission, indicator) for submission, indicator, value in changes],
+                )
         started = time.perf_counter()
         report = edition_rescore_all(edition=edition)
         seconds = time.perf_counter() - started
