@@ -1,7 +1,5 @@
 """Tests of the benchmark import file formats (benchmarks.csv_formats)."""
 
-from pathlib import Path
-
 import pytest
 
 from benchmarks.csv_formats import (
@@ -15,9 +13,8 @@ from benchmarks.csv_formats import (
     decode_csv_bytes,
     parse_benchmark_csv,
 )
+from benchmarks.framework_data import read_framework_file
 from benchmarks.scoring import Answer, score_points
-
-FRAMEWORK_2023 = Path("/work/shared/reference/ucc-framework-2023.yaml")
 
 # A small edition: 1.1 has 2 indicators, 1.2 has 3.
 SMALL = EditionSpec(
@@ -28,13 +25,15 @@ SMALL = EditionSpec(
 )
 
 
-def edition_from_framework(data: dict) -> EditionSpec:
+def edition_from_framework(data: dict, revision: str) -> EditionSpec:
+    """The spec of one edition of the framework file the portal ships (benchmarks/frameworks/ucc.yaml)."""
+    [edition] = [e for e in data["editions"] if e["revision"] == revision]
     return EditionSpec(
         subpillars={
             sub["key"]: SubPillarSpec(
-                key=sub["key"], name=sub["name"], indicator_codes=tuple(sub["indicators"])
+                key=sub["key"], name=sub["name"], indicator_codes=tuple(i["code"] for i in sub["indicators"])
             )
-            for pillar in data["pillars"]
+            for pillar in edition["pillars"]
             for sub in pillar["sub_pillars"]
         }
     )
@@ -42,8 +41,7 @@ def edition_from_framework(data: dict) -> EditionSpec:
 
 @pytest.fixture(scope="module")
 def edition_2023() -> EditionSpec:
-    yaml = pytest.importorskip("yaml")
-    return edition_from_framework(yaml.safe_load(FRAMEWORK_2023.read_text(encoding="utf-8")))
+    return edition_from_framework(read_framework_file("ucc"), "2023")
 
 
 def parse_errors(text: str, edition: EditionSpec = SMALL) -> list[str]:
