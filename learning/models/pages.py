@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import ContentPage
 
+__all__ = ["PolicyBriefIndexPage", "ToolkitIndexPage"]
+
 
 class PolicyBriefIndexPage(ContentPage):
     """The list of policy briefs."""

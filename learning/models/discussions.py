@@ -1,0 +1,3 @@
+"""Discussions models of the learning app."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Matchmaking models of the learning app."""
+
+__all__: list[str] = []
