@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.typed_table_block",  # data tables in policy briefs and toolkit entries
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",

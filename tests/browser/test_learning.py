@@ -1,0 +1,94 @@
+"""Policy briefs, the toolkit and bench-learning recommendations in Chromium, as visitors and a
+representative use them: filters without JavaScript, the feed, and zero axe-core violations."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_brief_index_year_filter_feed_and_brief(page, portal_server):
+    page.goto(portal_server.url + "/policy-briefs/")
+    assert_accessible(page)
+    titles = page.locator(".brief-item__title").all_inner_texts()
+    assert len(titles) == 3 and titles[0].startswith("Interoperability")
+
+    # The index announces its feed; the feed is Atom with the three briefs.
+    feed_href = page.locator('link[rel=alternate][type="application/atom+xml"]').get_attribute("href")
+    response = page.request.get(portal_server.url + feed_href)
+    assert response.ok and response.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.body())
+    assert len(feed.findall(f"{ATOM}entry")) == 3
+
+    # Filter by year without JavaScript semantics: a GET form.
+    page.select_option("#brief-year", "2023")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show briefs").click()
+    assert "year=2023" in page.url
+    assert page.locator(".brief-item__title").all_inner_texts() == [
+        "The state of local user-centricity in 2023"
+    ]
+    assert "1 brief in 2023" in page.locator(".search-count").inner_text()
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="The state of local user-centricity in 2023").click()
+    assert page.locator("h1").inner_text() == "The state of local user-centricity in 2023"
+    aside = page.locator("aside.sidebar")
+    assert "Marta Ferreira" in aside.inner_text() and "The Lisbon Council" in aside.inner_text()
+    assert page.locator("table caption", has_text="Where authorities stand").count() == 1
+    assert page.locator(".widget").count() >= 1  # the live ranking excerpt
+    pdf = page.get_by_role("link", name="Download the PDF")
+    pdf_response = page.request.get(portal_server.url + pdf.get_attribute("href"))
+    assert pdf_response.ok and pdf_response.body().startswith(b"%PDF-")
+    assert_accessible(page)
+
+
+def test_brief_with_comparison_widget_is_accessible(page, portal_server):
+    page.goto(portal_server.url + "/policy-briefs/proactive-services/")
+    assert page.locator(".widget").count() == 1
+    assert_accessible(page)
+
+
+def test_toolkit_filters_and_entry(page, portal_server):
+    page.goto(portal_server.url + "/toolkit/")
+    assert "12 entries" in page.locator(".search-count").inner_text()
+    assert_accessible(page)
+
+    page.select_option("#toolkit-category", "evaluation")
+    page.select_option("#toolkit-subpillar", "2.3")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
+    assert "category=evaluation" in page.url and "subpillar=2.3" in page.url
+    titles = sorted(page.locator(".card__title").all_inner_texts())
+    assert titles == ["Accessibility audit against WCAG 2.2", "System Usability Scale survey kit"]
+    assert "2 entries" in page.locator(".search-count").inner_text()
+    # the counts in the other facets follow the filters
+    assert page.locator("#toolkit-kind option", has_text="Template (1)").count() == 1
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="System Usability Scale survey kit").click()
+    main = page.locator("main").inner_text()
+    assert "2.3 Useability" in main and "Evaluation and measurement" in main
+    template = page.locator(".download-list a").first
+    assert page.request.get(portal_server.url + template.get_attribute("href")).ok
+    assert_accessible(page)
+
+
+def test_toolkit_filters_work_without_javascript(browser, portal_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(portal_server.url + "/toolkit/")
+    page.select_option("#toolkit-kind", "guide")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
+    assert "kind=guide" in page.url
+    cards = page.locator(".toolkit-card .badge").all_inner_texts()
+    assert cards and set(cards) == {"Guide"}
+    context.close()
