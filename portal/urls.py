@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
         name="open_data_download",
     ),
     path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.autocomplete, name="search_autocomplete"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

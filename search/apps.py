@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "portal_search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from . import adapters
+
+        adapters.register_all()

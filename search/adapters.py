@@ -1,0 +1,109 @@
+"""The result types of the portal's content, registered when their models exist.
+
+Each `register_*` function describes one kind of content for the search (see search/registry.py).
+`register_all()` runs from `SearchConfig.ready`; a type whose app or model is missing is skipped, so
+the search works with whatever content types the portal has.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from .highlight import plain_text
+from .registry import ResultType, register, result_types
+
+
+def get_model(label: str):
+    """The model called `app_label.ModelName`, or None when that app or model does not exist."""
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def page_text(page) -> str:
+    """Public text of a page for snippets: its summary, introduction and body blocks' searchable text."""
+    parts = [getattr(page, "search_description", ""), getattr(page, "introduction", "")]
+    body = getattr(page, "body", None)
+    if body is not None and hasattr(body, "stream_block"):
+        parts.extend(str(text) for text in body.stream_block.get_searchable_content(body))
+    return plain_text(" ".join(part for part in parts if part))
+
+
+def page_url(page, request) -> str:
+    return page.get_url(request) or ""
+
+
+def live_public(model):
+    """Visibility of pages: published and without view restrictions (never drafts or private pages)."""
+
+    def visible(user):
+        return model.objects.live().public()
+
+    return visible
+
+
+def register_authorities() -> None:
+    Authority = get_model("benchmarks.Authority")
+    if Authority is None:
+        return
+    from benchmarks.templatetags.benchmark_tags import country_name
+    from benchmarks.widgets import dashboard_page
+
+    def url(authority, request) -> str:
+        page = dashboard_page(framework_key="ucc")
+        if page is None:
+            return ""
+        return f"{page.get_url(request)}authority/{authority.slug}/"
+
+    def text(authority) -> str:
+        kind = authority.get_kind_display()
+        where = country_name(authority.country) if authority.country else ""
+        population = f"{authority.population:,}" if authority.population else ""
+        return " · ".join(part for part in (str(kind), where, population and _("population %s") % population) if part)
+
+    register(
+        ResultType(
+            key="authority",
+            label=_("Authorities"),
+            model=Authority,
+            visible=lambda user: Authority.objects.all(),
+            url=url,
+            text=text,
+            facets={"country": "country"},
+            title_field="name",
+            boost=2.0,
+            facet_labels={"country": country_name},
+            order=50,
+        )
+    )
+
+
+def register_pages() -> None:
+    """Every other page (home, standard pages, section index pages, the dashboard): "Pages"."""
+
+    def visible(user):
+        own_types = [rt.model for rt in result_types() if issubclass(rt.model, Page) and rt.model is not Page]
+        queryset = Page.objects.live().public().filter(depth__gt=1)
+        return queryset.not_type(*own_types) if own_types else queryset
+
+    register(
+        ResultType(
+            key="page",
+            label=_("Pages"),
+            model=Page,
+            visible=visible,
+            url=page_url,
+            text=page_text,
+            facets={"year": "first_published_at__year"},
+            date_field="first_published_at",
+            order=90,
+        )
+    )
+
+
+def register_all() -> None:
+    register_authorities()
+    register_pages()

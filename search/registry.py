@@ -1,0 +1,104 @@
+"""The registry of searchable result types.
+
+The search layer knows nothing about the portal's content types: each type joins the search by
+registering a `ResultType` (see `search/adapters.py` for the built-in ones, or call `register()` from an
+app's `AppConfig.ready`). A result type says which model it searches, which objects a person may see,
+how to read its facet values in the database, its date, its URL and the public text its snippets come
+from. Types whose model does not exist are simply never registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+# Facets shown on the search page, in this order. "type" is the result-type tab.
+FACETS: dict[str, Any] = {
+    "tag": _("Tag"),
+    "country": _("Country"),
+    "subpillar": _("Sub-pillar"),
+    "principle": _("Principle"),
+    "year": _("Year"),
+}
+
+# Taxonomies a query is expanded against (see search/expansion.py): facet key -> kind of term.
+TAXONOMY_FACETS = ("tag", "subpillar", "principle")
+
+
+@dataclass(frozen=True)
+class ResultType:
+    """How one kind of content takes part in the site-wide search.
+
+    - `key`: stable identifier used in URLs (`?type=practice`).
+    - `label`: the tab's name.
+    - `model`: the Django model (must be `index.Indexed` for full-text search).
+    - `visible`: `visible(user) -> QuerySet` of what this person may see (live, public, not private...).
+    - `facets`: facet key -> ORM lookup of its value, e.g. {"tag": "tags__name", "year": "year_launched"}.
+      Facet counts and filters are database queries on these lookups.
+    - `date_field`: ORM lookup of the date used for "newest first" (None: never ordered by date).
+    - `url`: `url(obj, request) -> str`.
+    - `text`: `text(obj) -> str`, the public text snippets are cut from (never members-only fields).
+    - `title_field`: the model field holding the title (exact title matches rank first).
+    - `boost`: multiplies this type's full-text score (authorities' names are short and specific).
+    - `facet_labels`: facet key -> `label(value) -> str` for values that are codes.
+    - `specific`: load the specific page class (Wagtail pages).
+    - `order`: position of the tab.
+    """
+
+    key: str
+    label: Any
+    model: type[Model]
+    visible: Callable[[Any], QuerySet]
+    url: Callable[[Any, Any], str]
+    text: Callable[[Any], str]
+    facets: dict[str, str] = field(default_factory=dict)
+    date_field: str | None = None
+    title_field: str = "title"
+    boost: float = 1.0
+    facet_labels: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    order: int = 100
+
+    def taxonomy_q(self, terms: dict[str, list[str]]) -> Q | None:
+        """Objects assigned to any of the taxonomy terms a query named (tags, sub-pillars, principles)."""
+        condition = None
+        for facet in TAXONOMY_FACETS:
+            lookup = self.facets.get(facet)
+            names = terms.get(facet)
+            if not lookup or not names:
+                continue
+            clause = Q(**{f"{lookup}__in": names})
+            condition = clause if condition is None else condition | clause
+        return condition
+
+
+_registry: dict[str, ResultType] = {}
+
+
+def register(result_type: ResultType) -> ResultType:
+    """Add (or replace) a result type. Call it from an AppConfig.ready or from search/adapters.py."""
+    _registry[result_type.key] = result_type
+    return result_type
+
+
+def unregister(key: str) -> None:
+    _registry.pop(key, None)
+
+
+def result_types() -> list[ResultType]:
+    """Every registered type, in tab order."""
+    return sorted(_registry.values(), key=lambda rt: (rt.order, rt.key))
+
+
+def get(key: str) -> ResultType | None:
+    return _registry.get(key)
+
+
+def for_model(model: type[Model]) -> ResultType | None:
+    for result_type in _registry.values():
+        if result_type.model is model:
+            return result_type
+    return None
