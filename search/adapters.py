@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from .highlight import plain_text
-from .registry import ResultType, register, result_types
+from .registry import ChoiceListFacet, ResultType, register, result_types
 
 
 def get_model(label: str):
@@ -49,7 +49,6 @@ def register_authorities() -> None:
     Authority = get_model("benchmarks.Authority")
     if Authority is None:
         return
-    from benchmarks.templatetags.benchmark_tags import country_name
     from benchmarks.widgets import dashboard_page
 
     def url(authority, request) -> str:
@@ -60,9 +59,11 @@ def register_authorities() -> None:
 
     def text(authority) -> str:
         kind = authority.get_kind_display()
-        where = country_name(authority.country) if authority.country else ""
+        where = _country_label(authority.country) if authority.country else ""
         population = f"{authority.population:,}" if authority.population else ""
-        return " · ".join(part for part in (str(kind), where, population and _("population %s") % population) if part)
+        return " · ".join(
+            part for part in (str(kind), where, population and _("population %s") % population) if part
+        )
 
     register(
         ResultType(
@@ -75,8 +76,57 @@ def register_authorities() -> None:
             facets={"country": "country"},
             title_field="name",
             boost=2.0,
-            facet_labels={"country": country_name},
+            facet_labels={"country": _country_label},
             order=50,
+        )
+    )
+
+
+def _principle_codes() -> list[str]:
+    from portal.principles import Principle
+
+    return list(Principle.values)
+
+
+def _principle_label(code: str) -> str:
+    from portal.principles import principle_label
+
+    return principle_label(code)
+
+
+def _country_label(code: str) -> str:
+    from benchmarks.templatetags.benchmark_tags import country_name
+
+    return country_name(code)
+
+
+def register_practice_cases() -> None:
+    PracticeCasePage = get_model("practices.PracticeCasePage")
+    if PracticeCasePage is None:
+        return
+
+    def text(case) -> str:
+        # Public fields only: the contact person is for logged-in members and never reaches a snippet.
+        return plain_text(" ".join([case.summary, case.description, case.user_centricity, case.impact]))
+
+    register(
+        ResultType(
+            key="practice",
+            label=_("Good practices"),
+            model=PracticeCasePage,
+            visible=live_public(PracticeCasePage),
+            url=page_url,
+            text=text,
+            facets={
+                "tag": "tags__name",
+                "country": "authorities__country",
+                "subpillar": "sub_pillars__name",
+                "principle": ChoiceListFacet("principles", _principle_codes),
+                "year": "year_launched",
+            },
+            date_field="first_published_at",
+            facet_labels={"country": _country_label, "principle": _principle_label},
+            order=10,
         )
     )
 
@@ -105,5 +155,6 @@ def register_pages() -> None:
 
 
 def register_all() -> None:
+    register_practice_cases()
     register_authorities()
     register_pages()

@@ -25,7 +25,7 @@ class FullText:
 
 
 def backend_kind(backend=None) -> str:
-    """"postgres", "sqlite", "elasticsearch" or "other" (Wagtail's fallback database backend)."""
+    """ "postgres", "sqlite", "elasticsearch" or "other" (Wagtail's fallback database backend)."""
     backend = backend or get_search_backend()
     module = type(backend).__module__
     if "elasticsearch" in module or "opensearch" in module:
@@ -44,7 +44,9 @@ def fulltext(queryset: QuerySet, query: str, *, operator: str = "and") -> FullTe
     results = backend.search(query, queryset, operator=operator)
     compiler = results.query_compiler
     if kind == "postgres":
-        matched = compiler.search(compiler.get_config(backend), None, None, score_field=SCORE, backend=backend)
+        matched = compiler.search(
+            compiler.get_config(backend), None, None, score_field=SCORE, backend=backend
+        )
         return FullText(matched, higher_is_better=True)
     if kind == "sqlite":
         matched = compiler.search(compiler.get_config(backend), None, None, score_field=SCORE)

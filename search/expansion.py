@@ -77,7 +77,8 @@ def suggest_spelling(query: str, vocabulary: Iterable[str], *, limit: int = 3) -
     names = {name.strip() for name in vocabulary if name and name.strip()}
     by_fold = {fold(name): name for name in names}
     suggestions = [
-        by_fold[match] for match in difflib.get_close_matches(fold(query), list(by_fold), n=limit, cutoff=0.75)
+        by_fold[match]
+        for match in difflib.get_close_matches(fold(query), list(by_fold), n=limit, cutoff=0.75)
     ]
     query_words = words(query)
     vocabulary_words = sorted({word for name in names for word in words(name) if len(word) > 2})

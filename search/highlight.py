@@ -9,7 +9,7 @@ import html
 import re
 import unicodedata
 
-from .expansion import fold, words
+from .expansion import words
 
 _TAGS = re.compile(r"<[A-Za-z/!][^>]*>")
 _SPACE = re.compile(r"\s+")

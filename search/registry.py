@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 # Facets shown on the search page, in this order. "type" is the result-type tab.
@@ -29,6 +29,53 @@ FACETS: dict[str, Any] = {
 TAXONOMY_FACETS = ("tag", "subpillar", "principle")
 
 
+class FacetField:
+    """A facet read from an ORM lookup (`"tags__name"`, `"authorities__country"`, `"year_launched"`)."""
+
+    def __init__(self, lookup: str):
+        self.lookup = lookup
+
+    def q(self, values: list[str]) -> Q:
+        return Q(**{f"{self.lookup}__in": values})
+
+    def counts(self, queryset: QuerySet) -> dict[str, int]:
+        """Objects per value, in one GROUP BY query."""
+        rows = (
+            queryset.exclude(**{f"{self.lookup}__isnull": True})
+            .values(self.lookup)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
+        return {str(row[self.lookup]): row["n"] for row in rows if row[self.lookup] not in ("", None)}
+
+
+class ChoiceListFacet(FacetField):
+    """A facet over a JSON list of codes (Tallinn principles): a conditional COUNT per code, in one query."""
+
+    def __init__(self, lookup: str, codes: Callable[[], list[str]]):
+        super().__init__(lookup)
+        self.codes = codes
+
+    def _has(self, code: str) -> Q:
+        # The JSON text contains the quoted code: works on SQLite and PostgreSQL alike.
+        return Q(**{f"{self.lookup}__icontains": f'"{code}"'})
+
+    def q(self, values: list[str]) -> Q:
+        condition = Q(pk__in=[])
+        for value in values:
+            condition |= self._has(value)
+        return condition
+
+    def counts(self, queryset: QuerySet) -> dict[str, int]:
+        codes = list(self.codes())
+        if not codes:
+            return {}
+        totals = queryset.order_by().aggregate(
+            **{f"c{i}": Count("pk", filter=self._has(code)) for i, code in enumerate(codes)}
+        )
+        return {code: totals[f"c{i}"] for i, code in enumerate(codes) if totals[f"c{i}"]}
+
+
 @dataclass(frozen=True)
 class ResultType:
     """How one kind of content takes part in the site-wide search.
@@ -37,8 +84,8 @@ class ResultType:
     - `label`: the tab's name.
     - `model`: the Django model (must be `index.Indexed` for full-text search).
     - `visible`: `visible(user) -> QuerySet` of what this person may see (live, public, not private...).
-    - `facets`: facet key -> ORM lookup of its value, e.g. {"tag": "tags__name", "year": "year_launched"}.
-      Facet counts and filters are database queries on these lookups.
+    - `facets`: facet key -> ORM lookup of its value, e.g. {"tag": "tags__name", "year": "year_launched"},
+      or a FacetField (ChoiceListFacet for JSON lists). Counts and filters are database queries.
     - `date_field`: ORM lookup of the date used for "newest first" (None: never ordered by date).
     - `url`: `url(obj, request) -> str`.
     - `text`: `text(obj) -> str`, the public text snippets are cut from (never members-only fields).
@@ -55,22 +102,26 @@ class ResultType:
     visible: Callable[[Any], QuerySet]
     url: Callable[[Any, Any], str]
     text: Callable[[Any], str]
-    facets: dict[str, str] = field(default_factory=dict)
+    facets: dict[str, FacetField | str] = field(default_factory=dict)
     date_field: str | None = None
     title_field: str = "title"
     boost: float = 1.0
     facet_labels: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     order: int = 100
 
+    def __post_init__(self):
+        fields = {key: FacetField(f) if isinstance(f, str) else f for key, f in self.facets.items()}
+        object.__setattr__(self, "facets", fields)
+
     def taxonomy_q(self, terms: dict[str, list[str]]) -> Q | None:
         """Objects assigned to any of the taxonomy terms a query named (tags, sub-pillars, principles)."""
         condition = None
         for facet in TAXONOMY_FACETS:
-            lookup = self.facets.get(facet)
+            facet_field = self.facets.get(facet)
             names = terms.get(facet)
-            if not lookup or not names:
+            if not facet_field or not names:
                 continue
-            clause = Q(**{f"{lookup}__in": names})
+            clause = facet_field.q(names)
             condition = clause if condition is None else condition | clause
         return condition
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from . import registry
@@ -106,27 +106,23 @@ def _taxonomy_vocabulary() -> dict[str, list[str]]:
         vocabulary["subpillar"] = sorted(set(SubPillar.objects.values_list("name", flat=True)))
     principles = principle_choices()
     if principles:
-        vocabulary["principle"] = sorted(principles)
+        vocabulary["principle"] = sorted(principles.values())
     return vocabulary
 
 
 def principle_choices() -> dict[str, str]:
-    """Tallinn principles (value -> name) when portal/principles.py exists."""
+    """Tallinn principles (code -> name) when portal/principles.py exists."""
     try:
-        from portal import principles
+        from portal.principles import Principle
     except ImportError:
         return {}
-    choices = getattr(principles, "CHOICES", None) or getattr(principles, "PRINCIPLE_CHOICES", None) or []
-    return {str(value): str(label) for value, label in choices}
+    return {str(value): str(label) for value, label in Principle.choices}
 
 
 def expand_query(query: str) -> dict[str, list[str]]:
     """Taxonomy values a query names; principles are matched on names and filtered on their codes."""
-    vocabulary = taxonomy_vocabulary()
     principles = principle_choices()
-    names = {k: v for k, v in vocabulary.items() if k != "principle"}
-    names["principle"] = list(principles.values())
-    terms = expand(query, names)
+    terms = expand(query, taxonomy_vocabulary())
     if "principle" in terms:
         by_name = {name: value for value, name in principles.items()}
         terms["principle"] = [by_name[name] for name in terms["principle"]]
@@ -142,7 +138,6 @@ def spelling_vocabulary() -> list[str]:
             names.update(rt.visible(None).values_list(rt.title_field, flat=True)[:20000])
         for terms in taxonomy_vocabulary().values():
             names.update(terms)
-        names.update(principle_choices().values())
         vocabulary = sorted(names)
         cache.set("search:spelling", vocabulary, VOCABULARY_CACHE_SECONDS)
     return vocabulary
@@ -152,11 +147,11 @@ def spelling_vocabulary() -> list[str]:
 
 
 def _facet_filter(rt: registry.ResultType, facet: str, value: str) -> Q | None:
-    lookup = rt.facets.get(facet)
-    if lookup is None:
+    facet_field = rt.facets.get(facet)
+    if facet_field is None:
         return None
     # A subquery keeps many-to-many filters from repeating rows.
-    return Q(pk__in=rt.model._default_manager.filter(**{lookup: value}).values("pk"))
+    return Q(pk__in=rt.model._default_manager.filter(facet_field.q([value])).values("pk"))
 
 
 class _TypeSearch:
@@ -186,19 +181,11 @@ class _TypeSearch:
         return queryset
 
     def facet_counts(self, facet: str, filters: Mapping[str, str]) -> dict[str, int]:
-        lookup = self.rt.facets[facet]
         others = {k: v for k, v in filters.items() if k != facet}
         if not self.supports(others):
             return {}
         pks = self.filtered(filters, except_facet=facet).values("pk")
-        rows = (
-            self.rt.model._default_manager.filter(pk__in=pks)
-            .exclude(**{f"{lookup}__isnull": True})
-            .values(lookup)
-            .annotate(n=Count("pk", distinct=True))
-            .order_by()
-        )
-        return {str(row[lookup]): row["n"] for row in rows if row[lookup] not in ("", None)}
+        return self.rt.facets[facet].counts(self.rt.model._default_manager.filter(pk__in=pks))
 
     def candidates(self, filters: Mapping[str, str], *, order: str, limit: int) -> list[_Candidate]:
         """The best `limit` matches of this type, with their tier and score (keys only)."""
@@ -285,7 +272,9 @@ class SearchResults:
             if search.supports(self.filters):
                 merged.extend(search.candidates(self.filters, order=self.order, limit=stop))
         merged.sort(key=lambda c: c.sort_key(), reverse=True)
-        return load_hits(merged[start:stop], query=self.searches[0].query if self.searches else "", request=self.request)
+        return load_hits(
+            merged[start:stop], query=self.searches[0].query if self.searches else "", request=self.request
+        )
 
 
 def load_hits(candidates: list[_Candidate], *, query: str, request=None) -> list[Hit]:
@@ -364,7 +353,12 @@ def search(
     for search_ in searches:
         count = search_.filtered(filters).count() if search_.supports(filters) else 0
         types.append(
-            TypeCount(search_.rt.key, str(search_.rt.label), count, selected is not None and selected.key == search_.rt.key)
+            TypeCount(
+                search_.rt.key,
+                str(search_.rt.label),
+                count,
+                selected is not None and selected.key == search_.rt.key,
+            )
         )
     in_scope = [s for s in searches if selected is None or s.rt.key == selected.key]
 
@@ -445,7 +439,7 @@ def autocomplete(*, query: str, user=None, limit: int = 8, request=None) -> list
     scored.sort(key=lambda item: item[0])
     suggestions = [suggestion for _key, suggestion in scored[:limit]]
     topics = []
-    for taxonomy, names in taxonomy_vocabulary().items():
+    for names in taxonomy_vocabulary().values():
         for name in names:
             if " ".join(words(name)).startswith(folded) or compact(name).startswith(compact(query)):
                 topics.append(name)

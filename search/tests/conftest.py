@@ -22,3 +22,10 @@ def restore_registry():
     yield registry
     registry._registry.clear()
     registry._registry.update(saved)
+
+
+@pytest.fixture
+def library(home):
+    from practices.factories import PracticeIndexPageFactory
+
+    return PracticeIndexPageFactory(parent=home, slug="practices")

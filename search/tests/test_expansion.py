@@ -43,7 +43,9 @@ def test_highlight_escapes_content_before_marking():
 
 
 def test_highlight_marks_accented_words_and_plurals():
-    assert highlight("Évora runs chatbots", "evora chatbot") == "<mark>Évora</mark> runs <mark>chatbots</mark>"
+    assert (
+        highlight("Évora runs chatbots", "evora chatbot") == "<mark>Évora</mark> runs <mark>chatbots</mark>"
+    )
 
 
 def test_snippet_is_a_window_around_the_first_match():
@@ -52,4 +54,7 @@ def test_snippet_is_a_window_around_the_first_match():
     assert out.startswith("… ") and out.endswith(" …")
     assert "<mark>participatory</mark> <mark>budget</mark>" in out
     assert len(out) < 200
-    assert snippet("<p>Tags <b>stripped</b> &amp; decoded</p>", "stripped") == "Tags <mark>stripped</mark> &amp; decoded"
+    assert (
+        snippet("<p>Tags <b>stripped</b> &amp; decoded</p>", "stripped")
+        == "Tags <mark>stripped</mark> &amp; decoded"
+    )

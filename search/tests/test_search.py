@@ -35,7 +35,9 @@ def test_title_match_beats_body_mention(home):
 
 
 def test_exact_title_outranks_longer_titles(home):
-    StandardPageFactory(parent=home, title="Service design in practice for regions", introduction="service design")
+    StandardPageFactory(
+        parent=home, title="Service design in practice for regions", introduction="service design"
+    )
     StandardPageFactory(parent=home, title="Service design", introduction="The method.")
     StandardPageFactory(parent=home, title="Design notes", introduction="Service design service design.")
     _, found = hits("service design")
@@ -45,7 +47,9 @@ def test_exact_title_outranks_longer_titles(home):
 def test_an_authority_name_finds_its_profile_first(dashboard):
     AuthorityFactory(name="Tampere", country="FI")
     StandardPageFactory(parent=dashboard.get_parent(), title="Tampere chatbot story", introduction="Tampere.")
-    StandardPageFactory(parent=dashboard.get_parent(), title="News", introduction="Visit Tampere and Tampere.")
+    StandardPageFactory(
+        parent=dashboard.get_parent(), title="News", introduction="Visit Tampere and Tampere."
+    )
     _, found = hits("tampere")
     assert found[0].url == "/dashboard/authority/tampere/"
     assert found[0].result_type.key == "authority"
@@ -58,7 +62,9 @@ def _subpillar_type():
         key="scored",
         label="Scored authorities",
         model=Authority,
-        visible=lambda user: Authority.objects.filter(submissions__status=Submission.Status.PUBLISHED).distinct(),
+        visible=lambda user: Authority.objects.filter(
+            submissions__status=Submission.Status.PUBLISHED
+        ).distinct(),
         url=lambda obj, request: f"/scored/{obj.slug}/",
         text=lambda obj: obj.name,
         facets={"country": "country", "subpillar": "submissions__results__subpillar__name"},
@@ -157,7 +163,9 @@ def test_index_follows_publish_and_unpublish(home):
 
 def test_snippets_use_public_text_and_are_escaped(home):
     page = StandardPageFactory(
-        parent=home, title="<b>Bold</b> ideas", introduction="If 3 < 5 & <img src=x onerror=alert(1)> participatory budgets."
+        parent=home,
+        title="<b>Bold</b> ideas",
+        introduction="If 3 < 5 & <img src=x onerror=alert(1)> participatory budgets.",
     )
     _, found = hits("participatory")
     hit = found[0]
@@ -181,7 +189,9 @@ def test_registry_keeps_types_of_missing_models_out():
     keys = {rt.key for rt in registry.result_types()}
     assert {"authority", "page"} <= keys
     page_type = registry.get("page")
-    own = [rt.model for rt in registry.result_types() if rt.key != "page" and rt.model.__name__.endswith("Page")]
+    own = [
+        rt.model for rt in registry.result_types() if rt.key != "page" and rt.model.__name__.endswith("Page")
+    ]
     visible = page_type.visible(None)
     for model in own:
         assert not visible.filter(Q(content_type__model=model._meta.model_name)).exists()

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def test_search_page_lists_tabs_facets_and_highlighted_results(client, dashboard):
     AuthorityFactory(name="Ghent", slug="ghent", country="BE")
-    StandardPageFactory(parent=dashboard.get_parent(), title="Ghent open data", introduction="Open data in Ghent.")
+    StandardPageFactory(
+        parent=dashboard.get_parent(), title="Ghent open data", introduction="Open data in Ghent."
+    )
     html = client.get("/search/", {"q": "ghent"}).content.decode()
     assert "2 results" in html
     assert '<a href="/dashboard/authority/ghent/"><mark>Ghent</mark></a>' in html
@@ -23,7 +25,11 @@ def test_type_tab_and_facet_narrow_the_results(client, dashboard):
     AuthorityFactory(name="Ghent", slug="ghent", country="BE")
     StandardPageFactory(parent=dashboard.get_parent(), title="Ghent open data")
     html = client.get("/search/", {"q": "ghent", "type": "page"}).content.decode()
-    assert "1 result" in html and "<mark>Ghent</mark> open data" in html and "/dashboard/authority/ghent/" not in html
+    assert (
+        "1 result" in html
+        and "<mark>Ghent</mark> open data" in html
+        and "/dashboard/authority/ghent/" not in html
+    )
     html = client.get("/search/", {"q": "ghent", "country": "BE"}).content.decode()
     assert "1 result" in html and "/dashboard/authority/ghent/" in html
     assert "Remove filter Country: Belgium" in html
@@ -53,7 +59,11 @@ def test_suggestions_endpoint_returns_json(client, dashboard):
     assert data["query"] == "esp"
     labels = [r["label"] for r in data["results"]]
     assert labels[0] == "Espoo" and "Esports and libraries" in labels
-    assert data["results"][0] == {"label": "Espoo", "url": "/dashboard/authority/espoo/", "kind": "Authorities"}
+    assert data["results"][0] == {
+        "label": "Espoo",
+        "url": "/dashboard/authority/espoo/",
+        "kind": "Authorities",
+    }
     assert client.get("/search/suggest/", {"q": "e"}).json()["results"] == []
 
 
