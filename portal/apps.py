@@ -8,3 +8,8 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .accounts import providers
+        from .notifications import sources
+
+        providers.register_defaults()
+        sources.register_defaults()

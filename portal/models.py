@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -38,6 +40,15 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=email)
 
 
+class EmailFrequency(models.TextChoices):
+    """How often a member is e-mailed about their notifications and what they follow."""
+
+    IMMEDIATE = "immediate", _("At once (and new content in what I follow hourly)")
+    DAILY = "daily", _("A daily digest")
+    WEEKLY = "weekly", _("A weekly digest")
+    NEVER = "never", _("Never: I read notifications on the portal")
+
+
 class User(AbstractUser):
     """A member of the portal. People log in with their e-mail address."""
 
@@ -45,11 +56,39 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     organisation = models.CharField(_("authority or organisation"), max_length=200, blank=True)
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. FI"))
+    country = CountryField(_("country"), blank=True)
     is_verified = models.BooleanField(
         _("verified member"),
         default=False,
         help_text=_("A community manager has checked that this person works where they say."),
+    )
+    # Membership (portal/accounts): see that package's docstring for the sign-up and verification rules.
+    authority = models.ForeignKey(
+        "benchmarks.Authority",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("authority"),
+        help_text=_("The local or regional authority this person works for, if it is on the portal."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="members/photos/", blank=True)
+    interests = TaggableManager(
+        verbose_name=_("interests"),
+        blank=True,
+        help_text=_("Topics, as the tags of practice cases (comma-separated)."),
+    )
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    show_in_directory = models.BooleanField(
+        _("listed in the members' directory"),
+        default=True,
+        help_text=_("Other members can find you in the directory."),
+    )
+    email_frequency = models.CharField(
+        _("e-mail about what I follow"),
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.WEEKLY,
     )
 
     USERNAME_FIELD = "email"
@@ -146,3 +185,8 @@ class NavigationSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("navigation and footer")
+
+
+# Models of the membership and notification packages, kept in their own modules.
+from .accounts.models import *  # noqa: E402, F401, F403
+from .notifications.models import *  # noqa: E402, F401, F403

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from benchmarks import dashboard_views as benchmark_data
 from benchmarks.api import api as benchmark_api
+from portal.accounts.urls import account_urlpatterns
 from search import views as search_views
 
 urlpatterns = [
@@ -25,7 +26,10 @@ if settings.DEBUG:
 
 # Translatable URLs: English, the default language, carries no prefix.
 urlpatterns += i18n_patterns(
+    path("accounts/", include(account_urlpatterns)),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("members/", include("portal.accounts.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("benchmark/", include("benchmarks.urls")),
     path("embed/", include("benchmarks.embed_urls")),
     path(

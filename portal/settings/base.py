@@ -198,6 +198,11 @@ AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Membership (portal/accounts): how long the e-mail confirmation link is valid (seconds), the largest
+# photo (bytes), and the local hour from which daily and weekly digests go out.
+MEMBER_CONFIRMATION_MAX_AGE = int(os.environ.get("MEMBER_CONFIRMATION_MAX_AGE", 3 * 86400))
+MEMBER_PHOTO_MAX_BYTES = int(os.environ.get("MEMBER_PHOTO_MAX_BYTES", 2 * 1024 * 1024))
+DIGEST_SEND_HOUR = int(os.environ.get("DIGEST_SEND_HOUR", "7"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -13,3 +13,8 @@ WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 DATABASES["default"].pop("CONN_MAX_AGE", None)
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The browser tests log in many times from 127.0.0.1: the membership forms' limits are out of their way
+# (unit tests set their own with override_settings(PORTAL_RATE_LIMITS=...)).
+PORTAL_RATE_LIMITS = {
+    scope: ("10000/h", "1000/h") for scope in ("signup", "login", "password_reset", "confirmation_resend")
+}

@@ -13,7 +13,7 @@ import benchmarks.demo
 import events.demo
 import learning.demo
 import practices.demo
-from portal import demo
+from portal import community_demo, demo
 
 
 class Command(BaseCommand):
@@ -87,6 +87,9 @@ class Command(BaseCommand):
                     ),
                 ],
             )
+            self.step("community: members with every role, follows and notifications")
+            members = community_demo.load_community(rng=random.Random(seed))
+            self.step(f"  {len(members)} members")
         self.step("search and reference indexes")
         call_command("update_index", verbosity=0)
         call_command("rebuild_references_index", verbosity=0)

@@ -1,0 +1,70 @@
+"""The personal data the portal app itself keeps about a member (see personal_data.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .personal_data import register_personal_data_provider
+
+
+def export_profile(user) -> dict:
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "job_title": user.job_title,
+        "organisation": user.organisation,
+        "authority": user.authority.name if user.authority else None,
+        "country": str(user.country),
+        "interests": sorted(user.interests.names()),
+        "photo": user.photo.name if user.photo else None,
+        "verified": user.is_verified,
+        "listed_in_directory": user.show_in_directory,
+        "email_frequency": user.email_frequency,
+        "joined": user.date_joined,
+        "email_confirmed": user.email_confirmed_at,
+        "last_login": user.last_login,
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+        "represents": sorted(user.represented_authorities.values_list("name", flat=True)),
+    }
+
+
+def export_follows(user) -> list:
+    return [
+        {"type": f.content_type.model, "name": str(f.target) if f.target else None, "since": f.created_at}
+        for f in user.follows.select_related("content_type")
+    ]
+
+
+def export_notifications(user) -> list:
+    return list(user.notifications.values("kind", "text", "url", "created_at", "read_at", "emailed_at"))
+
+
+def export_digests(user) -> list:
+    return list(user.digests.values("period", "item_count", "sent_at"))
+
+
+def export_authority_requests(user) -> list:
+    return list(
+        user.authority_requests.values(
+            "name",
+            "country",
+            "kind",
+            "website",
+            "email_domain",
+            "message",
+            "status",
+            "created_at",
+            "decided_at",
+        )
+    )
+
+
+def register_defaults() -> None:
+    register_personal_data_provider("profile", label=_("Profile"), export=export_profile)
+    register_personal_data_provider("follows", label=_("What you follow"), export=export_follows)
+    register_personal_data_provider("notifications", label=_("Notifications"), export=export_notifications)
+    register_personal_data_provider("digests", label=_("Digests e-mailed to you"), export=export_digests)
+    register_personal_data_provider(
+        "authority_requests",
+        label=_("Requests to join with a new authority"),
+        export=export_authority_requests,
+    )
