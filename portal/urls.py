@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     ),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.autocomplete, name="search_autocomplete"),
+    path("registrations/", include("events.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

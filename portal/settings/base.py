@@ -193,6 +193,9 @@ TASKS = {
     }
 }
 
+# Events: how long a visitor's e-mailed link confirming an event registration stays valid, in hours.
+EVENTS_CONFIRMATION_MAX_AGE_HOURS = int(os.environ.get("EVENTS_CONFIRMATION_MAX_AGE_HOURS", "48"))
+
 # Members: e-mail login.
 AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "/accounts/login/"
