@@ -171,9 +171,7 @@ def _brief_specs() -> list[dict]:
                     "a birth, a move, starting school, retiring.",
                 ),
                 _h("How the leaders compare"),
-                _p(
-                    "Four founding authorities side by side, live from the benchmark."
-                ),
+                _p("Four founding authorities side by side, live from the benchmark."),
                 {"type": "comparison_widget_block", "value": {"edition": EDITION, "authorities": comparison}},
                 _h("Three conditions for going proactive"),
                 _table(

@@ -1,14 +1,19 @@
 """Reads of the learning app: brief lists, the toolkit's filters and facets, and the inputs of the
 bench-learning recommendations. Pages, feeds and views call these."""
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from benchmarks import peer_groups
+from benchmarks import selectors as benchmark_selectors
+from benchmarks.models import Answer, Authority, Edition, Indicator, Submission, SubPillarResult
 from portal.principles import Principle
 
+from . import recommendation_text, recommendations
 from .models import PolicyBriefIndexPage, PolicyBriefPage, ToolkitEntryPage, ToolkitIndexPage
 
 # --- Policy briefs ------------------------------------------------------------------------------------
@@ -200,3 +205,260 @@ def toolkit_facets(*, index: ToolkitIndexPage, filters: ToolkitFilters) -> list[
             "difficulty",
         ),
     ]
+
+
+# --- Bench-learning recommendations -------------------------------------------------------------------
+
+CANDIDATES_PER_AREA = 200  # the best-scoring authorities considered per sub-pillar (plus every near peer)
+CASES_SHOWN = 3
+
+
+@dataclass
+class LeaderView:
+    leader: recommendations.Leader
+    slug: str
+    reason: str
+    cases: list = field(default_factory=list)
+
+
+@dataclass
+class AreaRecommendation:
+    """One weak sub-pillar with who to learn from, their cases, the toolkit entries and the reasons."""
+
+    recommendation: recommendations.Recommendation
+    summary: str
+    leaders: list[LeaderView]
+    gaps: list[tuple[recommendations.Gap, str]]
+    toolkit: list[ToolkitEntryPage]
+
+    @property
+    def key(self) -> str:
+        return self.recommendation.area.key
+
+    @property
+    def anchor(self) -> str:
+        return "learn-" + self.key.replace(".", "-")
+
+
+@dataclass
+class AuthorityRecommendations:
+    authority: Authority
+    edition: Edition
+    areas: list[AreaRecommendation]
+
+
+def _published_submission(*, authority: Authority, edition: Edition) -> Submission | None:
+    return benchmark_selectors.published_submission(authority=authority, edition=edition)
+
+
+def _peer_ranks(*, edition: Edition, authority: Authority) -> dict[int, tuple[int, str]]:
+    """authority id -> (rank among the nearest peers in context, 0 = nearest; the explanation)."""
+    try:
+        group = peer_groups.peer_group(
+            edition=edition, authority=authority, mode="context", k=peer_groups.K_MAX
+        )
+    except peer_groups.NotPublished:
+        return {}
+    return {peer.authority_id: (rank, peer.explanation) for rank, peer in enumerate(group)}
+
+
+def _area_score(row: dict) -> recommendations.AreaScore:
+    return recommendations.AreaScore(
+        key=row["subpillar__key"], yes=row["yes"], total=row["total"], value=row["value"]
+    )
+
+
+def _practice_cases():
+    """The practice library's live cases, or None when the practices app has no case pages."""
+    try:
+        from practices.selectors import live_cases
+    except ImportError:  # pragma: no cover - the practices app always ships its selectors
+        return None
+    return live_cases()
+
+
+def authority_recommendations(
+    *,
+    authority: Authority,
+    edition: Edition | None = None,
+    framework_key: str = "ucc",
+    addressed: bool = True,
+) -> AuthorityRecommendations | None:
+    """For the authority's three weakest sub-pillars in the edition (the latest with published results by
+    default): who does best there, preferring similar authorities, their practice cases on it, the toolkit
+    entries for it and the reasons in words and figures. None when the authority has no published result.
+    `addressed`: the reasons speak to the representative ("You answer No..."), else name the authority."""
+    edition = edition or benchmark_selectors.default_edition(framework_key=framework_key)
+    if edition is None:
+        return None
+    submission = _published_submission(authority=authority, edition=edition)
+    if submission is None:
+        return None
+    subpillars = benchmark_selectors.subpillars_of(edition)
+    own_rows = submission.results.values("subpillar__key", "yes", "total", "value")
+    own = {row["subpillar__key"]: _area_score(row) for row in own_rows}
+    areas = [recommendations.Area(key=sp.key, name=sp.name, sort_order=sp.sort_order) for sp in subpillars]
+    weak = recommendations.weakest(own=own, areas=areas)
+    if not weak:
+        return AuthorityRecommendations(authority=authority, edition=edition, areas=[])
+    weak_keys = [a.key for a in weak]
+    peers = _peer_ranks(edition=edition, authority=authority)
+
+    # Candidates: per weak sub-pillar, the best-scoring authorities above ours, plus every near peer.
+    published = SubPillarResult.objects.filter(
+        submission__edition=edition, submission__status=Submission.Status.PUBLISHED
+    ).exclude(submission__authority=authority)
+    fields_ = ("submission__authority_id", "submission__authority__name", "submission_id", "subpillar__key")
+    rows = []
+    for key in weak_keys:
+        better = published.filter(subpillar__key=key, value__gt=own[key].value)
+        rows += list(
+            better.order_by("-value").values(*fields_, "yes", "total", "value")[:CANDIDATES_PER_AREA]
+        )
+        rows += list(
+            better.filter(submission__authority_id__in=list(peers)).values(*fields_, "yes", "total", "value")
+        )
+    scores: dict[int, dict[str, recommendations.AreaScore]] = defaultdict(dict)
+    names, submissions = {}, {}
+    for row in rows:
+        authority_id = row["submission__authority_id"]
+        scores[authority_id][row["subpillar__key"]] = _area_score(row)
+        names[authority_id] = row["submission__authority__name"]
+        submissions[authority_id] = row["submission_id"]
+
+    cases = _practice_cases()
+    case_counts: dict[tuple[int, str], int] = {}
+    if cases is not None and scores:
+        for row in (
+            cases.filter(
+                sub_pillars__edition__framework_id=edition.framework_id,
+                sub_pillars__key__in=weak_keys,
+                authorities__in=list(scores),
+            )
+            .order_by()
+            .values("authorities", "sub_pillars__key")
+            .annotate(n=Count("pk", distinct=True))
+        ):
+            case_counts[(row["authorities"], row["sub_pillars__key"])] = row["n"]
+
+    others = [
+        recommendations.Other(
+            authority_id=authority_id,
+            name=names[authority_id],
+            scores=area_scores,
+            peer_rank=peers.get(authority_id, (None, ""))[0],
+            similarity=peers.get(authority_id, (None, ""))[1],
+        )
+        for authority_id, area_scores in scores.items()
+    ]
+    indicators = defaultdict(list)
+    for code, question, key in (
+        Indicator.objects.filter(edition=edition, subpillar__key__in=weak_keys)
+        .order_by("sort_order", "code")
+        .values_list("code", "question", "subpillar__key")
+    ):
+        indicators[key].append((code, question))
+    weak = [
+        recommendations.Area(
+            key=a.key, name=a.name, sort_order=a.sort_order, indicators=tuple(indicators[a.key])
+        )
+        for a in weak
+    ]
+    found = recommendations.recommend(own=own, areas=weak, others=others, case_counts=case_counts)
+
+    leader_ids = {ld.authority_id for rec in found for ld in rec.leaders}
+    answer_rows = Answer.objects.filter(
+        submission_id__in=[submission.pk] + [submissions[i] for i in leader_ids],
+        indicator__subpillar__key__in=weak_keys,
+    ).values_list("submission_id", "indicator__code", "value")
+    by_submission: dict[int, dict[str, str]] = defaultdict(dict)
+    for submission_id, code, value in answer_rows:
+        by_submission[submission_id][code] = value
+    leader_answers = {i: by_submission[submissions[i]] for i in leader_ids}
+    found = [
+        recommendations.with_gaps(
+            rec, own_answers=by_submission[submission.pk], leader_answers=leader_answers
+        )
+        for rec in found
+    ]
+    return AuthorityRecommendations(
+        authority=authority,
+        edition=edition,
+        areas=_area_views(
+            found,
+            edition=edition,
+            cases=cases,
+            leader_ids=leader_ids,
+            subject="" if addressed else authority.name,
+        ),
+    )
+
+
+def _area_views(
+    found, *, edition: Edition, cases, leader_ids: set[int], subject: str
+) -> list[AreaRecommendation]:
+    keys = [rec.area.key for rec in found]
+    slugs = dict(Authority.objects.filter(pk__in=leader_ids).values_list("pk", "slug"))
+    case_lists: dict[tuple[int, str], list] = defaultdict(list)
+    if cases is not None and leader_ids:
+        listed = (
+            cases.filter(
+                sub_pillars__edition__framework_id=edition.framework_id,
+                sub_pillars__key__in=keys,
+                authorities__in=leader_ids,
+            )
+            .distinct()
+            .order_by("-first_published_at", "-pk")
+            .prefetch_related("authorities", "sub_pillars")
+        )
+        for case in listed:
+            case_keys = {sp.key for sp in case.sub_pillars.all()} & set(keys)
+            for author in case.authorities.all():
+                for key in case_keys:
+                    if author.pk in leader_ids and len(case_lists[(author.pk, key)]) < CASES_SHOWN:
+                        case_lists[(author.pk, key)].append(case)
+    toolkit: dict[str, list[ToolkitEntryPage]] = defaultdict(list)
+    for entry in (
+        toolkit_live()
+        .filter(subpillars__edition__framework_id=edition.framework_id, subpillars__key__in=keys)
+        .distinct()
+        .order_by("title")
+        .prefetch_related("subpillars")
+    ):
+        for key in {sp.key for sp in entry.subpillars.all()} & set(keys):
+            toolkit[key].append(entry)
+    return [
+        AreaRecommendation(
+            recommendation=rec,
+            summary=recommendation_text.area_summary(rec, subject=subject),
+            leaders=[
+                LeaderView(
+                    leader=ld,
+                    slug=slugs.get(ld.authority_id, ""),
+                    reason=recommendation_text.leader_reason(ld, subject=subject),
+                    cases=case_lists[(ld.authority_id, rec.area.key)],
+                )
+                for ld in rec.leaders
+            ],
+            gaps=[(gap, recommendation_text.gap_reason(gap, subject=subject)) for gap in rec.gaps],
+            toolkit=toolkit[rec.area.key],
+        )
+        for rec in found
+    ]
+
+
+def represented_authorities(*, user) -> list[Authority]:
+    if not user.is_authenticated:
+        return []
+    return list(user.represented_authorities.order_by("name"))
+
+
+# --- Tags ---------------------------------------------------------------------------------------------
+
+
+def tagged_content(*, tag) -> dict[str, list]:
+    """Live briefs and toolkit entries carrying this tag (for the tag pages of the practice library)."""
+    return {
+        "briefs": list(PolicyBriefPage.objects.live().public().filter(tags=tag).order_by("-date", "-pk")),
+        "toolkit": list(toolkit_live().filter(tags=tag).order_by("title", "pk")),
+    }

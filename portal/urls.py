@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
         benchmark_data.download,
         name="open_data_download",
     ),
+    path("learning/", include("learning.recommendation_urls")),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.autocomplete, name="search_autocomplete"),
     path("registrations/", include("events.urls")),

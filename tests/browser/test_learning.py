@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, login
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,37 @@ def test_toolkit_filters_work_without_javascript(browser, portal_server):
     cards = page.locator(".toolkit-card .badge").all_inner_texts()
     assert cards and set(cards) == {"Guide"}
     context.close()
+
+
+WEAKEST_SCRIPT = """
+from benchmarks import selectors
+from benchmarks.models import Authority
+edition = selectors.default_edition()
+submission = selectors.published_submission(authority=Authority.objects.get(slug="espoo"), edition=edition)
+rows = sorted(submission.results.select_related("subpillar"), key=lambda r: (r.value, r.yes, r.subpillar.sort_order))
+print("|".join([f"{r.subpillar.key} {r.subpillar.name}" for r in rows if r.value < 1][:3]))
+"""
+
+
+def test_representative_sees_recommendations_for_their_weakest_subpillars(page, portal_server):
+    weakest = portal_server.shell(WEAKEST_SCRIPT).strip().splitlines()[-1].split("|")
+    assert len(weakest) == 3
+    login(page, portal_server, "representative@espoo.example.org", "ucc-demo-2026")
+    page.goto(portal_server.url + "/")
+    with page.expect_navigation():
+        page.locator(".site-account").get_by_role("link", name="My recommendations").click()
+    assert page.url.endswith("/learning/my-recommendations/")
+    titles = page.locator(".recommendation__title").all_inner_texts()
+    assert titles == weakest
+    first = page.locator(".recommendation").first
+    assert f"{weakest[0]} is your weakest sub-pillar" in first.inner_text()
+    assert first.locator(".recommendation__gaps li").first.inner_text().startswith("You ")
+    assert first.locator(".recommendation__leaders > li").count() >= 1
+    assert_accessible(page)
+
+    # A leader's profile is one click away, and the public profile names the authority.
+    page.goto(portal_server.url + "/dashboard/authority/espoo/")
+    section = page.locator("section.recommendations")
+    assert section.locator(".recommendation__title").all_inner_texts() == weakest
+    assert "Espoo answers No to" in section.inner_text() or "Espoo does not answer" in section.inner_text()
+    assert_accessible(page)
