@@ -70,8 +70,8 @@ def test_weakest_areas_leaders_cases_toolkit_and_reasons(community):
     assert usability.toolkit == [community["sus"]]
     reasons = [reason for _gap, reason in usability.gaps]
     assert reasons[0] == (
-        "You answer No to “usability is assessed with standard tools (for example the System Usability Scale)”; "
-        "Ghent and Milan answer Yes and describe how in 1 case."
+        "You answer No to “usability is assessed with standard tools (for example the System Usability "
+        "Scale)”; Ghent and Milan answer Yes and describe how in 1 case."
     )
     assert (
         "You answer No to “websites comply with WCAG”; Ghent answers Yes and describes how in 1 case."

@@ -138,7 +138,8 @@ class TestReasons:
             "; Ghent, Milan and Porto answer Yes."
         )
         assert text.gap_reason(self.gap("na")) == (
-            "You do not answer “usability is assessed with standard tools (for example the System Usability Scale)”."
+            "You do not answer “usability is assessed with standard tools "
+            "(for example the System Usability Scale)”."
         )
 
     def test_on_a_public_profile_the_authority_is_named(self):

@@ -99,7 +99,9 @@ from benchmarks import selectors
 from benchmarks.models import Authority
 edition = selectors.default_edition()
 submission = selectors.published_submission(authority=Authority.objects.get(slug="espoo"), edition=edition)
-rows = sorted(submission.results.select_related("subpillar"), key=lambda r: (r.value, r.yes, r.subpillar.sort_order))
+rows = sorted(
+    submission.results.select_related("subpillar"), key=lambda r: (r.value, r.yes, r.subpillar.sort_order)
+)
 print("|".join([f"{r.subpillar.key} {r.subpillar.name}" for r in rows if r.value < 1][:3]))
 """
 
