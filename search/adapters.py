@@ -131,6 +131,50 @@ def register_practice_cases() -> None:
     )
 
 
+def register_policy_briefs() -> None:
+    PolicyBriefPage = get_model("learning.PolicyBriefPage")
+    if PolicyBriefPage is None:
+        return
+    register(
+        ResultType(
+            key="brief",
+            label=_("Policy briefs"),
+            model=PolicyBriefPage,
+            visible=live_public(PolicyBriefPage),
+            url=page_url,
+            text=page_text,
+            facets={"tag": "tags__name", "year": "date__year"},
+            date_field="date",
+            order=20,
+        )
+    )
+
+
+def register_toolkit_entries() -> None:
+    ToolkitEntryPage = get_model("learning.ToolkitEntryPage")
+    if ToolkitEntryPage is None:
+        return
+    register(
+        ResultType(
+            key="toolkit",
+            label=_("Toolkit"),
+            model=ToolkitEntryPage,
+            visible=live_public(ToolkitEntryPage),
+            url=page_url,
+            text=page_text,
+            facets={
+                "tag": "tags__name",
+                "subpillar": "subpillars__name",
+                "principle": "principle_links__principle",
+                "year": "first_published_at__year",
+            },
+            date_field="first_published_at",
+            facet_labels={"principle": _principle_label},
+            order=30,
+        )
+    )
+
+
 def register_pages() -> None:
     """Every other page (home, standard pages, section index pages, the dashboard): "Pages"."""
 
@@ -156,5 +200,7 @@ def register_pages() -> None:
 
 def register_all() -> None:
     register_practice_cases()
+    register_policy_briefs()
+    register_toolkit_entries()
     register_authorities()
     register_pages()
