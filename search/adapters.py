@@ -175,6 +175,32 @@ def register_toolkit_entries() -> None:
     )
 
 
+def register_events() -> None:
+    EventPage = get_model("events.EventPage")
+    if EventPage is None:
+        return
+
+    def text(event) -> str:
+        # The online link is for confirmed registrants only: never part of a snippet.
+        return " ".join(
+            part for part in (event.summary, page_text(event), event.venue_name, event.organiser) if part
+        )
+
+    register(
+        ResultType(
+            key="event",
+            label=_("Events"),
+            model=EventPage,
+            visible=live_public(EventPage),
+            url=page_url,
+            text=text,
+            facets={"year": "start_date__year"},
+            date_field="start",
+            order=40,
+        )
+    )
+
+
 def register_pages() -> None:
     """Every other page (home, standard pages, section index pages, the dashboard): "Pages"."""
 
@@ -202,5 +228,6 @@ def register_all() -> None:
     register_practice_cases()
     register_policy_briefs()
     register_toolkit_entries()
+    register_events()
     register_authorities()
     register_pages()
