@@ -137,6 +137,24 @@ class PracticeIndexPage(RoutablePageMixin, ContentPage):
 
         return tag_suggestions_view(request)
 
+    @path("submit/")
+    def submit_view(self, request):
+        from .views import submit_view
+
+        return submit_view(request, page=self)
+
+    @path("my-submissions/", name="my_submissions")
+    def my_submissions_view(self, request):
+        from .views import my_submissions_view
+
+        return my_submissions_view(request, page=self)
+
+    @path("my-submissions/<int:case_id>/revise/", name="revise")
+    def revise_view(self, request, case_id):
+        from .views import revise_view
+
+        return revise_view(request, page=self, case_id=case_id)
+
 
 class PracticeCaseTag(TaggedItemBase):
     """A tag on a practice case (the tag itself is taggit's shared Tag)."""
@@ -177,7 +195,7 @@ class ResourcesBlock(blocks.StreamBlock):
     document_block = ResourceDocumentBlock()
 
 
-class PracticeCasePage(Page):
+class PracticeCasePage(RoutablePageMixin, Page):
     """A good practice of one or more authorities, with its impact in figures and a contact person."""
 
     authorities = ParentalManyToManyField(
@@ -228,6 +246,13 @@ class PracticeCasePage(Page):
         on_delete=models.SET_NULL,
         related_name="submitted_practice_cases",
         verbose_name=_("submitted by"),
+    )
+    submission_markdown = models.JSONField(
+        _("Markdown the member wrote"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Kept so the submitter revises what they wrote; the page shows the sanitised HTML."),
     )
     tags = ClusterTaggableManager(through=PracticeCaseTag, blank=True, verbose_name=_("tags"))
 
@@ -296,6 +321,12 @@ class PracticeCasePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(case_context(request, case=self))
         return context
+
+    @path("tags/", name="add_tags")
+    def add_tags_view(self, request):
+        from .views import case_tag_view
+
+        return case_tag_view(request, case=self)
 
 
 class PracticeCaseImage(Orderable):

@@ -237,6 +237,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif", "svg"]
 TAGGIT_CASE_INSENSITIVE = True
+# One tag per idea: "Co-design", "co design" and "co-design" are one tag, in the admin and in members' forms.
+TAGGIT_TAGS_FROM_STRING = "portal.tagging.parse_tags"
 
 LOGGING = {
     "version": 1,

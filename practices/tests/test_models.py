@@ -1,16 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
-from wagtail.models import Page
 
 from benchmarks.factories import AuthorityFactory, ucc_edition
-from practices.factories import PracticeCasePageFactory, PracticeIndexPageFactory
+from practices.factories import PracticeCasePageFactory
 from practices.models import PracticeCasePage, validate_principles
 from practices.selectors import cases_for_sub_pillar
-
-
-@pytest.fixture
-def library(db):
-    return PracticeIndexPageFactory(parent=Page.get_first_root_node(), slug="practices")
 
 
 class TestPrinciples:

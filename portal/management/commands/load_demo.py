@@ -41,6 +41,7 @@ class Command(BaseCommand):
             self.step(f"  {len(authorities)} authorities")
             self.step("practices, policy briefs, toolkit, events")
             practice_index = practices.demo.load_pages(home=home, rng=rng)
+            practices.demo.load(library=practice_index, rng=rng)
             learning_pages = learning.demo.load_pages(home=home, rng=rng)
             event_index = events.demo.load_pages(home=home, rng=rng)
             self.step("navigation and footer")
