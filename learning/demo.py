@@ -16,6 +16,7 @@ from wagtail.models import Page
 from benchmarks.models import Authority, Edition, SubPillar
 from portal.demo import ensure_child_page
 from portal.principles import Principle
+from practices.models import PracticeCasePage
 
 from .factories import (
     PolicyBriefIndexPageFactory,
@@ -26,6 +27,7 @@ from .factories import (
 from .models import (
     PolicyBriefAuthor,
     PolicyBriefIndexPage,
+    PolicyBriefPage,
     ToolkitEntryPage,
     ToolkitIndexPage,
     ToolkitTemplate,
@@ -105,6 +107,7 @@ def _brief_specs() -> list[dict]:
                 ("Aino Lehtonen", "VTT Technical Research Centre of Finland"),
             ],
             "tags": ["benchmark", "usability", "user research"],
+            "case_subpillars": ["2.1", "2.3"],
             "body": [
                 _p(
                     "The 2023 edition of the UserCentriCities benchmark asked every authority the same "
@@ -162,7 +165,8 @@ def _brief_specs() -> list[dict]:
             "benefit or a right without an application. Few authorities run one yet; those that do save "
             "their residents hours.",
             "authors": [("Aino Lehtonen", "VTT Technical Research Centre of Finland")],
-            "tags": ["proactive services", "life events", "once only"],
+            "tags": ["proactive services", "life events", "once-only"],
+            "case_subpillars": ["2.2", "3.2"],
             "body": [
                 _p(
                     "The benchmark's question is simple: does at least one service enrol people "
@@ -208,7 +212,8 @@ def _brief_specs() -> list[dict]:
             "introduction": "Interoperability entered the benchmark in 2023. Open standards, open source "
             "and the once-only principle are where cities and regions can act without waiting.",
             "authors": [("Jonas Vermeulen", "Eurocities"), ("Marta Ferreira", "The Lisbon Council")],
-            "tags": ["interoperability", "once only", "open source"],
+            "tags": ["interoperability", "once-only", "open source"],
+            "case_subpillars": ["2.6"],
             "body": [
                 _p(
                     "Citizens should not have to give the administration information it already has. The "
@@ -287,9 +292,29 @@ def _document(title: str, filename: str, data: bytes):
     return document
 
 
+CASES_PER_BRIEF = 3
+
+
+def _link_cases(brief: PolicyBriefPage, subpillar_keys: list[str]) -> None:
+    """Relate the brief to the newest live practice cases on its sub-pillars, once (editors' choices stay)."""
+    if brief.related_cases.exists():
+        return
+    cases = list(
+        PracticeCasePage.objects.live()
+        .filter(sub_pillars__key__in=subpillar_keys)
+        .distinct()
+        .order_by("-year_launched", "title")[:CASES_PER_BRIEF]
+    )
+    if cases:
+        brief.related_cases.set(cases)
+        brief.save_revision().publish()
+
+
 def load_briefs(*, index: PolicyBriefIndexPage) -> None:
     for spec in _brief_specs():
-        if index.get_children().filter(slug=spec["slug"]).exists():
+        existing = index.get_children().filter(slug=spec["slug"]).first()
+        if existing is not None:
+            _link_cases(existing.specific, spec["case_subpillars"])
             continue
         pdf = _document(
             f"{spec['title']} (PDF)",
@@ -313,6 +338,7 @@ def load_briefs(*, index: PolicyBriefIndexPage) -> None:
         brief.tags.add(*spec["tags"])
         brief.save()
         brief.save_revision().publish()
+        _link_cases(brief, spec["case_subpillars"])
 
 
 # --- Toolkit ------------------------------------------------------------------------------------------
@@ -452,7 +478,7 @@ TOOLKIT: tuple[tuple, ...] = (
         "Several weeks (legal and technical)",
         ["2.6", "3.2"],
         [P.BURDEN_REDUCTION, P.PRIVACY],
-        ["once only", "interoperability"],
+        ["once-only", "interoperability"],
         "What to check before reusing data another department or the state already holds: legal basis, data "
         "quality, consent and the API.",
         [

@@ -46,11 +46,12 @@ def brief_list(*, index: PolicyBriefIndexPage, year: int | None = None) -> Query
 
 
 def brief_related_cases(*, brief: PolicyBriefPage) -> list:
-    """The live practice cases the brief cites (empty until the practice library has case pages)."""
-    related = getattr(brief, "related_cases", None)
-    if related is None:
-        return []
-    return list(related.live().public().order_by("title"))
+    """The live practice cases the brief discusses, by title (also in previews, where the relation is held in
+    memory)."""
+    from practices.models import PracticeCasePage
+
+    ids = [case.pk for case in brief.related_cases.all()]
+    return list(PracticeCasePage.objects.filter(pk__in=ids).live().public().order_by("title")) if ids else []
 
 
 # --- Toolkit ------------------------------------------------------------------------------------------

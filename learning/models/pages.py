@@ -106,6 +106,13 @@ class PolicyBriefPage(ContentPage):
         related_name="+",
         help_text=_("The printable brief, offered as a download."),
     )
+    related_cases = ParentalManyToManyField(
+        "practices.PracticeCasePage",
+        verbose_name=_("related practice cases"),
+        related_name="policy_briefs",
+        blank=True,
+        help_text=_("Cases of the good-practice library this brief discusses."),
+    )
     tags = ClusterTaggableManager(through=PolicyBriefTag, blank=True, verbose_name=_("tags"))
 
     content_panels = Page.content_panels + [
@@ -114,6 +121,7 @@ class PolicyBriefPage(ContentPage):
         InlinePanel("authors", label=_("Authors"), min_num=0),
         FieldPanel("body"),
         FieldPanel("pdf"),
+        FieldPanel("related_cases"),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("tags")]
     search_fields = ContentPage.search_fields + [

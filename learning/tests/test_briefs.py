@@ -114,3 +114,40 @@ class TestFeed:
         assert old_entry.find(f"{ATOM}summary").text == "Old <findings> & more"
         for entry in entries:  # every entry has what RFC 4287 requires
             assert entry.find(f"{ATOM}id").text and entry.find(f"{ATOM}updated").text
+
+
+@pytest.mark.django_db
+def test_brief_lists_its_live_related_cases_and_links_tags_to_the_library(client, home, brief_index):
+    from practices.factories import PracticeCasePageFactory, PracticeIndexPageFactory
+
+    library = PracticeIndexPageFactory(parent=home, slug="practices")
+    live = PracticeCasePageFactory(parent=library, title="Resident panel")
+    draft = PracticeCasePageFactory(parent=library, title="Unpublished case", live=False)
+    brief = make_brief(brief_index, "Co-design", datetime.date(2024, 3, 1))
+    brief.related_cases.set([live, draft])
+    brief.tags.add("co-design")
+    brief.save()
+    html = client.get(brief.url).content.decode()
+    assert f'<a href="{live.url}">Resident panel</a>' in html
+    assert "Unpublished case" not in html
+    assert '<a class="tag" href="/practices/tag/co-design/">co-design</a>' in html
+
+
+@pytest.mark.django_db
+def test_tagged_learning_lists_briefs_and_toolkit_entries_of_a_tag(brief_index, toolkit_index):
+    from django.template import Context, Template
+    from taggit.models import Tag
+
+    from learning.factories import ToolkitEntryPageFactory
+
+    brief = make_brief(brief_index, "Proactive", datetime.date(2024, 3, 1))
+    brief.tags.add("once-only")
+    brief.save()
+    entry = ToolkitEntryPageFactory(parent=toolkit_index, title="Once-only checklist")
+    entry.tags.add("once-only")
+    entry.save()
+    make_brief(brief_index, "Untagged", datetime.date(2024, 3, 1))
+    html = Template("{% load learning_tags %}{% tagged_learning tag %}").render(
+        Context({"tag": Tag.objects.get(name="once-only")})
+    )
+    assert ">Proactive</a>" in html and ">Once-only checklist</a>" in html and "Untagged" not in html
