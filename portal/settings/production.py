@@ -6,7 +6,7 @@ import warnings
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import DATABASES, SECRET_KEY, env_bool
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -15,6 +15,19 @@ if not SECRET_KEY:
     )
 
 DEBUG = False
+
+# PostgreSQL through a connection pool in each server process (psycopg's pool, built into Django). Under
+# ASGI every request runs its ORM work in a thread of its own, so without a pool a burst of simultaneous
+# requests opens one connection each and PostgreSQL refuses them past max_connections (100 by default):
+# measured with scripts/bench/event_registration_race.py. Requests beyond the pool's size wait for a free
+# connection (DATABASE_POOL_TIMEOUT seconds). Keep workers x DATABASE_POOL_MAX_SIZE under max_connections.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "30")),
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
