@@ -2,11 +2,11 @@
 (django-anymail in production). Confirmations, promotions and reminders carry the event as an .ics file."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.mail import email_send
 
 from .calendars import build_calendar
 from .models import EventPage, Registration
@@ -29,15 +29,14 @@ def _subject(kind: str, event: EventPage) -> str:
 
 def _send(*, kind: str, event: EventPage, to: str, context: dict, attachments=()) -> None:
     context = {"event": event, "event_url": absolute_url(event.url or "/"), "kind": kind, **context}
-    text = render_to_string(f"events/email/{kind}.txt", context)
-    html = render_to_string(f"events/email/{kind}.html", context)
-    message = EmailMultiAlternatives(
-        subject=_subject(kind, event), body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    email_send(
+        to=[to],
+        template_prefix=f"events/email/{kind}",
+        subject=_subject(kind, event),
+        context=context,
+        attachments=attachments,
+        tags=[f"event-{kind}"],
     )
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    message.send()
 
 
 def registration_ics(registration: Registration) -> bytes:

@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401
         from .accounts import providers
+        from .newsletter import tracking  # noqa: F401  (anymail's webhook signal receiver)
         from .notifications import sources
 
         providers.register_defaults()

@@ -187,6 +187,12 @@ class NavigationSettings(BaseGenericSetting):
         verbose_name = _("navigation and footer")
 
 
-# Models of the membership and notification packages, kept in their own modules.
+# Models of the membership, newsletter and notification packages, kept in their own modules.
 from .accounts.models import *  # noqa: E402, F401, F403
+from .newsletter.models import (  # noqa: E402, F401
+    NewsletterDelivery,
+    NewsletterIndexPage,
+    NewsletterIssuePage,
+    Subscriber,
+)
 from .notifications.models import *  # noqa: E402, F401, F403

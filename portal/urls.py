@@ -17,6 +17,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", benchmark_api.urls),
+    path("anymail/", include("anymail.urls")),  # ESP tracking webhooks (bounces, complaints)
 ]
 
 if settings.DEBUG:
@@ -41,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.autocomplete, name="search_autocomplete"),
     path("registrations/", include("events.urls")),
+    path("newsletter/", include("portal.newsletter.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

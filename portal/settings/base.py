@@ -187,6 +187,15 @@ if os.environ.get("EMAIL_FILE_PATH"):  # for django.core.mail.backends.filebased
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "UserCentriCities <noreply@usercentricities.eu>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Newsletter (portal/newsletter/). Anymail's tracking webhooks (/anymail/<esp>/tracking/) authenticate with
+# ANYMAIL_WEBHOOK_SECRET ("user:password", passed through with the other ANYMAIL_* variables above).
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))  # e-mails per background task
+NEWSLETTER_CONFIRMATION_MAX_AGE = int(os.environ.get("NEWSLETTER_CONFIRMATION_MAX_AGE", str(3 * 24 * 3600)))
+NEWSLETTER_RESEND_INTERVAL = int(os.environ.get("NEWSLETTER_RESEND_INTERVAL", "900"))  # per address, seconds
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")  # only if you process it
+NEWSLETTER_LIST_ID = os.environ.get("NEWSLETTER_LIST_ID", "newsletter.usercentricities.eu")
+
 # Background jobs (mail, digests, reindex): run immediately unless TASKS_BACKEND names another
 # django-tasks backend (for example django_tasks.backends.database.DatabaseBackend with its worker).
 TASKS = {

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from wagtail.models import Site
 
 from portal.models import NavigationSettings
+from portal.newsletter.services import CONSENT_TEXT as NEWSLETTER_CONSENT_TEXT
 from portal.signals import CHROME_KEY, chrome_generation
 
 register = template.Library()
@@ -76,7 +77,11 @@ def main_navigation(context):
 def site_footer(context):
     request = context.get("request")
     chrome = _chrome(request)
-    return {"links": _links(chrome["footer"], request), "footer_text": chrome["footer_text"]}
+    return {
+        "links": _links(chrome["footer"], request),
+        "footer_text": chrome["footer_text"],
+        "consent_text": NEWSLETTER_CONSENT_TEXT,  # the footer's newsletter form
+    }
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

@@ -6,6 +6,8 @@ It is migrated and loaded with the demo community through the real commands, exa
 No Django ORM runs in the test process here, so Playwright's event loop never meets Django's.
 """
 
+import email
+import email.policy
 import json
 import os
 import shutil
@@ -71,6 +73,21 @@ class PortalServer:
             raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
 
+    @property
+    def mail_dir(self) -> Path:
+        return Path(self.env["TEST_EMAIL_FILE_PATH"])
+
+    def sent_emails(self, *, to: str | None = None) -> list[email.message.EmailMessage]:
+        """E-mails the server sent so far (Django's file backend), oldest first, optionally to one address."""
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if raw.strip():
+                    messages.append(email.message_from_bytes(raw.lstrip(), policy=email.policy.default))
+        if to is not None:
+            messages = [m for m in messages if to in str(m["To"])]
+        return messages
+
     def shell(self, code: str) -> str:
         """Run Python in a Django shell against the server's database; returns what it printed."""
         return self.manage("shell", "-c", code).stdout
@@ -101,6 +118,7 @@ def portal_server():
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.test",
         MEDIA_ROOT=str(workdir / "media"),
+        TEST_EMAIL_FILE_PATH=str(workdir / "mail"),  # read with server.sent_emails()
         REDIS_PREFIX="ucc-browser",
     )
     server = PortalServer(url="", env=env)

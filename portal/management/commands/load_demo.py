@@ -14,6 +14,7 @@ import events.demo
 import learning.demo
 import practices.demo
 from portal import community_demo, demo
+from portal.newsletter import demo as newsletter_demo
 
 
 class Command(BaseCommand):
@@ -44,6 +45,8 @@ class Command(BaseCommand):
             practices.demo.load(library=practice_index, rng=rng)
             learning_pages = learning.demo.load_pages(home=home, rng=rng)
             event_index = events.demo.load_pages(home=home, rng=rng)
+            self.step("newsletter: 200 subscribers, one sent issue and a draft")
+            newsletter_demo.load_demo(home=home, rng=rng)
             self.step("navigation and footer")
             demo.set_navigation(
                 main=[
