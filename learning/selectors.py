@@ -452,14 +452,3 @@ def represented_authorities(*, user) -> list[Authority]:
     if not user.is_authenticated:
         return []
     return list(user.represented_authorities.order_by("name"))
-
-
-# --- Tags ---------------------------------------------------------------------------------------------
-
-
-def tagged_content(*, tag) -> dict[str, list]:
-    """Live briefs and toolkit entries carrying this tag (for the tag pages of the practice library)."""
-    return {
-        "briefs": list(PolicyBriefPage.objects.live().public().filter(tags=tag).order_by("-date", "-pk")),
-        "toolkit": list(toolkit_live().filter(tags=tag).order_by("title", "pk")),
-    }

@@ -40,14 +40,9 @@ def bench_learning(context, authority, heading="", addressed=False):
 
 @register.simple_tag
 def practice_tag_url(tag) -> str:
-    """The practice library's page of this tag (which lists cases, briefs and toolkit entries), or ""."""
+    """The practice library's page of this tag (it lists cases, briefs and toolkit entries: learning/apps.py
+    registers them), or ""."""
     library = _practice_library()
     if library is None:
         return ""
     return library.url + library.reverse_subpage("tag_view", kwargs={"slug": tag.slug})
-
-
-@register.inclusion_tag("learning/includes/tagged_content.html")
-def tagged_learning(tag, heading_tag="h2"):
-    """The briefs and toolkit entries with this tag: one line on the practice library's tag page."""
-    return {"tag": tag, "heading_tag": heading_tag, **selectors.tagged_content(tag=tag)}

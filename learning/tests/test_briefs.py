@@ -134,12 +134,11 @@ def test_brief_lists_its_live_related_cases_and_links_tags_to_the_library(client
 
 
 @pytest.mark.django_db
-def test_tagged_learning_lists_briefs_and_toolkit_entries_of_a_tag(brief_index, toolkit_index):
-    from django.template import Context, Template
-    from taggit.models import Tag
-
+def test_the_tag_page_lists_briefs_and_toolkit_entries(client, home, brief_index, toolkit_index):
     from learning.factories import ToolkitEntryPageFactory
+    from practices.factories import PracticeIndexPageFactory
 
+    library = PracticeIndexPageFactory(parent=home, slug="practices")
     brief = make_brief(brief_index, "Proactive", datetime.date(2024, 3, 1))
     brief.tags.add("once-only")
     brief.save()
@@ -147,7 +146,6 @@ def test_tagged_learning_lists_briefs_and_toolkit_entries_of_a_tag(brief_index, 
     entry.tags.add("once-only")
     entry.save()
     make_brief(brief_index, "Untagged", datetime.date(2024, 3, 1))
-    html = Template("{% load learning_tags %}{% tagged_learning tag %}").render(
-        Context({"tag": Tag.objects.get(name="once-only")})
-    )
+    html = client.get(library.url + "tag/once-only/").content.decode()
+    assert "Policy briefs" in html and "Toolkit entries" in html
     assert ">Proactive</a>" in html and ">Once-only checklist</a>" in html and "Untagged" not in html
