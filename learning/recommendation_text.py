@@ -9,9 +9,8 @@ from django.utils.translation import ngettext
 
 from benchmarks.scoring import displayed_percent
 
+from .recommendations import SIMILAR as SIMILAR_SHOWN
 from .recommendations import Gap, Leader, Recommendation
-
-SIMILAR_SHOWN = 5  # a leader among this many nearest peers is called "similar" (the profile's default k)
 
 
 def join_names(names: list[str]) -> str:

@@ -5,8 +5,9 @@ For one authority in one edition:
 1. Its weakest sub-pillars: the lowest values (yes / questions), ties broken by fewer Yes answers, then by
    the framework's order. A sub-pillar already at full marks is never "weak".
 2. For each, the authorities that do best there: every authority scoring strictly higher, highest value
-   first; among equal values, the ones most similar in context first (their rank among the authority's
-   nearest peers, benchmarks.peers), then those with more practice cases on the sub-pillar, then by name.
+   first; among equal values, the SIMILAR authorities most like it in context first (its nearest peers,
+   benchmarks.peers), then those with practice cases on the sub-pillar to learn from, then the nearer
+   peers, then more cases, then by name.
 3. For each indicator of the sub-pillar the authority does not answer Yes, which of those leaders answer
    Yes, and how many practice cases they have on the sub-pillar: the gap the reason sentence names.
 
@@ -22,6 +23,7 @@ from decimal import Decimal
 YES = "yes"
 WEAKEST = 3
 LEADERS = 3
+SIMILAR = 5  # the nearest peers (the profile's default peer group) count as "similar"
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,9 @@ def weakest(*, own: Mapping[str, AreaScore], areas: Sequence[Area], n: int = WEA
 
 
 def _rank_key(other: Other, key: str, case_counts: Mapping[tuple[int, str], int]):
-    score = other.scores[key]
+    cases = case_counts.get((other.authority_id, key), 0)
     similarity = other.peer_rank if other.peer_rank is not None else float("inf")
-    return (-score.value, similarity, -case_counts.get((other.authority_id, key), 0), other.name)
+    return (-other.scores[key].value, similarity >= SIMILAR, cases == 0, similarity, -cases, other.name)
 
 
 def leaders(

@@ -79,6 +79,17 @@ class TestLeaders:
         found = leaders(key="2.3", own=own, others=others, case_counts={(3, "2.3"): 2, (1, "1.1"): 9})
         assert [(ld.name, ld.case_count) for ld in found] == [("Riga", 2), ("Lisbon", 0), ("Utrecht", 0)]
 
+    def test_similar_first_then_those_with_cases_then_nearer_peers(self):
+        own = score("2.6", 0, 3)
+        others = [
+            Other(1, "Far peer", {"2.6": score("2.6", 3, 3)}, peer_rank=9),
+            Other(2, "Has cases", {"2.6": score("2.6", 3, 3)}),
+            Other(3, "Close peer", {"2.6": score("2.6", 3, 3)}, peer_rank=2),
+            Other(4, "Near peer", {"2.6": score("2.6", 3, 3)}, peer_rank=6),
+        ]
+        found = leaders(key="2.6", own=own, others=others, case_counts={(2, "2.6"): 1}, n=4)
+        assert [ld.name for ld in found] == ["Close peer", "Has cases", "Near peer", "Far peer"]
+
 
 def test_gaps_list_unanswered_indicators_with_the_leaders_answering_yes():
     lead = [
