@@ -46,3 +46,73 @@ def test_visitor_form_errors_are_accessible(page, portal_server):
     assert page.locator("#id_email[aria-invalid=true]").count() == 1
     assert page.locator("#id_name_error").is_visible()
     assert_accessible(page)
+
+
+def _path(url: str) -> str:
+    """The path of a link in an e-mail (e-mails carry PORTAL_BASE_URL, not the test server's address)."""
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def _link(message, pattern: str) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return _path(re.search(rf"https?://\S+{pattern}\S*", body).group(0))
+
+
+def _ics(message) -> icalendar.Calendar:
+    [attachment] = [part for part in message.iter_attachments() if part.get_filename() == "event.ics"]
+    content = attachment.get_content()
+    return icalendar.Calendar.from_ical(content if isinstance(content, bytes) else content.encode())
+
+
+def test_member_registers_in_one_click_and_gets_the_ics(page, portal_server):
+    login(page, portal_server, "member@example.org", "ucc-demo-2026")
+    page.goto(portal_server.url + EVENT_PATH)
+    assert "meet.example.org" not in page.content()
+    with page.expect_navigation():
+        page.locator(".event-registration").get_by_role("button", name="Register").click()
+    assert page.locator("h1").inner_text() == "You are registered"
+    assert page.locator("a[href^='https://meet.example.org/']").count() == 1
+    assert_accessible(page)
+    shown_start = dt.datetime.fromisoformat(page.locator("dd time").first.get_attribute("datetime"))
+
+    [confirmation] = [m for m in portal_server.sent_emails(to="member@example.org") if "registered" in m["Subject"]]
+    [vevent] = _ics(confirmation).walk("VEVENT")
+    assert str(vevent.start.tzinfo) == "Europe/Tallinn"
+    assert (vevent.start.hour, vevent.start.minute) == (14, 0)  # the event's local time in Tallinn
+    assert vevent.start == shown_start
+    assert vevent.end - vevent.start == dt.timedelta(hours=3)
+    assert vevent.start.utcoffset() == vevent.start.astimezone(zoneinfo.ZoneInfo("Europe/Tallinn")).utcoffset()
+    assert "meet.example.org" in str(vevent["description"])
+
+    # The event page now shows the online link; the e-mail's cancellation link works without logging in.
+    page.goto(portal_server.url + EVENT_PATH)
+    assert "You are registered." in page.locator(".event-registration").inner_text()
+    assert_accessible(page)
+    cancel_path = _link(confirmation, "/cancel/")
+    page.context.clear_cookies()
+    page.goto(portal_server.url + cancel_path)
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, cancel my registration").click()
+    assert page.locator("h1").inner_text() == "Registration cancelled"
+    assert_accessible(page)
+
+
+def test_visitor_confirms_by_email(page, portal_server):
+    page.goto(portal_server.url + EVENT_PATH)
+    page.fill("#id_name", "Ana Silva")
+    page.fill("#id_email", "ana.visitor@example.org")
+    with page.expect_navigation():
+        page.locator(".event-visitor-form").get_by_role("button", name="Register").click()
+    assert page.locator("h1").inner_text() == "Check your e-mail"
+    assert_accessible(page)
+    [message] = portal_server.sent_emails(to="ana.visitor@example.org")
+    page.goto(portal_server.url + _link(message, "/registrations/confirm/"))
+    assert page.locator("h1").inner_text() == "Confirm your registration"
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm my registration").click()
+    assert page.locator("h1").inner_text() == "You are registered"
+    confirmation = portal_server.sent_emails(to="ana.visitor@example.org")[-1]
+    [vevent] = _ics(confirmation).walk("VEVENT")
+    assert (vevent.start.hour, str(vevent.start.tzinfo)) == (14, "Europe/Tallinn")
