@@ -286,7 +286,11 @@ class Answer(models.Model):
 class SubPillarResult(models.Model):
     """A published submission's points and value in one sub-pillar (stored by the scoring service)."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="results")
+    # no index of its own: the unique (submission, subpillar) index serves lookups by submission, and one
+    # index fewer makes the bulk rescoring's inserts cheaper
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     subpillar = models.ForeignKey(SubPillar, on_delete=models.CASCADE, related_name="results")
     yes = models.PositiveSmallIntegerField()
     total = models.PositiveSmallIntegerField()

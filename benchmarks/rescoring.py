@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.db import connection, transaction
-from django.db.models import Count
+from django.db import OperationalError, connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from . import bulk_scoring, scoring
@@ -137,7 +137,9 @@ def edition_rescore_all(*, edition: Edition) -> RescoreReport:
         if postgres:
             _set_local_work_mem()
             points = _aggregate_postgres(
-                edition=edition, subpillar_ids=subpillar_ids, counts=indicator_counts
+                published_ids=np.sort(np.fromiter((row[0] for row in published), dtype=np.int64)),
+                subpillar_ids=subpillar_ids,
+                counts=indicator_counts,
             )
         else:
             points = _aggregate_generic(edition=edition, subpillar_ids=subpillar_ids, counts=indicator_counts)
@@ -187,7 +189,7 @@ def edition_rescore_all(*, edition: Edition) -> RescoreReport:
         report.results_written = int(hundredths.size)
         clock.lap("compute")
 
-        stored = _read_stored_results(edition, postgres=postgres)
+        stored = _read_stored_results(edition, rescored_ids=points.submission_ids, postgres=postgres)
         clock.lap("read results")
         diff = _diff_results(
             submission_ids=points.submission_ids,
@@ -301,14 +303,11 @@ class _Stored:
 _STORED_FIELDS = ("id", "submission", "subpillar", "yes", "total", "hundredths", "band")
 
 
-def _stored_sql(edition: Edition, *, cast: str) -> tuple[str, list]:
+def _stored_sql(edition: Edition) -> tuple[str, list]:
     result, submission = SubPillarResult._meta.db_table, Submission._meta.db_table
-    # numeric(3, 2) * 100 is exact on PostgreSQL; SQLite keeps the value as a float
-    hundredths = "(r.value * 100)" if cast else "CAST(ROUND(r.value * 100) AS integer)"
     sql = f"""
-        SELECT r.id{cast}, r.submission_id{cast}, r.subpillar_id{cast}, r.yes{cast}, r.total{cast},
-               {hundredths}{cast},
-               (CASE r.band WHEN %s THEN 0 WHEN %s THEN 1 WHEN %s THEN 2 ELSE 3 END){cast}
+        SELECT r.id, r.submission_id, r.subpillar_id, r.yes, r.total, CAST(ROUND(r.value * 100) AS integer),
+               CASE r.band WHEN %s THEN 0 WHEN %s THEN 1 WHEN %s THEN 2 ELSE 3 END
           FROM {result} r
           JOIN {submission} s ON s.id = r.submission_id
          WHERE s.edition_id = %s AND s.status = %s
@@ -316,12 +315,11 @@ def _stored_sql(edition: Edition, *, cast: str) -> tuple[str, list]:
     return sql, [*_BANDS, edition.pk, Submission.Status.PUBLISHED.value]
 
 
-def _read_stored_results(edition: Edition, *, postgres: bool) -> _Stored:
+def _read_stored_results(edition: Edition, *, rescored_ids: np.ndarray, postgres: bool) -> _Stored:
+    """The stored rows of (at least) the rescored submissions; _diff_results ignores any other."""
     if postgres:
-        sql, params = _stored_sql(edition, cast="::bigint")
-        rows = _copy_out(sql, params, [(name, ">i8") for name in _STORED_FIELDS])
-        return _Stored(*(rows[name].astype(np.int64) for name in _STORED_FIELDS))
-    sql, params = _stored_sql(edition, cast="")
+        return _read_stored_postgres(rescored_ids)
+    sql, params = _stored_sql(edition)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         data = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, len(_STORED_FIELDS))
@@ -397,9 +395,11 @@ def _diff_results(*, submission_ids, subpillar_ids, yes, totals, hundredths, sto
 
 
 def _set_local_work_mem() -> None:
-    """Room for the hash joins and sorts, for this transaction only."""
+    """Room for the hash aggregates, for this transaction only; no JIT compilation (its optimisation
+    passes cost more than these simple scans)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
 
 
 def _binary_rows_dtype(fields: list[tuple[str, str]]) -> np.dtype:
@@ -410,9 +410,19 @@ def _binary_rows_dtype(fields: list[tuple[str, str]]) -> np.dtype:
     return np.dtype(spec)
 
 
-def _copy_out(sql: str, params: list, fields: list[tuple[str, str]]) -> np.ndarray:
-    """The rows of `sql` (fixed-width, non-NULL columns) through a binary COPY, as a structured array."""
-    dtype = _binary_rows_dtype(fields)
+# Rows are gathered into arrays by ranges of 1,024 submission ids: PostgreSQL sends a few hundred rows
+# instead of millions (psycopg handles COPY data row by row in Python, which cost more than the query).
+_BUCKET_SHIFT = 10
+
+
+def _copy_out_arrays(
+    *, columns: list[tuple[str, str, str]], source: str, bucket: str, params: list
+) -> dict[str, np.ndarray]:
+    """`SELECT array_agg(expression), ... {source} GROUP BY {bucket}` through a binary COPY, each column's
+    arrays concatenated (in the same row order for every column) as int64. `columns`: (name, SQL
+    expression (integer or bigint, never NULL), binary element type ">i4" or ">i8")."""
+    select = ", ".join(f"array_agg({expression})" for _name, expression, _kind in columns)
+    sql = f"SELECT {select} {source} GROUP BY {bucket}"
     buffer = bytearray()
     with connection.cursor() as cursor:
         # the psycopg cursor itself: Django's debug wrapper does not pass COPY parameters on
@@ -421,55 +431,126 @@ def _copy_out(sql: str, params: list, fields: list[tuple[str, str]]) -> np.ndarr
                 buffer += chunk
     if not buffer.startswith(_PG_SIGNATURE) or not buffer.endswith(_PG_TRAILER):
         raise RuntimeError("unexpected binary COPY output from PostgreSQL")
-    extension = struct.unpack(">i", buffer[15:19])[0]
-    body = len(buffer) - 21 - extension
-    if body % dtype.itemsize:
-        raise RuntimeError("unexpected binary COPY row layout from PostgreSQL")
-    rows = np.frombuffer(buffer, dtype=dtype, offset=19 + extension, count=body // dtype.itemsize)
-    if rows.size:
-        bad = rows["field_count"] != len(fields)
-        for name, kind in fields:
-            bad |= rows[f"{name}_length"] != np.dtype(kind).itemsize
-        if bad.any():
+    position = 19 + struct.unpack_from(">i", buffer, 15)[0]
+    end = len(buffer) - len(_PG_TRAILER)
+    parts: dict[str, list[np.ndarray]] = {name: [] for name, _expression, _kind in columns}
+    while position < end:
+        if struct.unpack_from(">h", buffer, position)[0] != len(columns):
             raise RuntimeError("unexpected binary COPY row layout from PostgreSQL")
-    return rows
+        position += 2
+        for name, _expression, kind in columns:
+            # array: length, dimensions, has NULLs, element type, (size, lower bound), (length, value) each
+            length, dimensions, has_nulls, _type, size, _lower = struct.unpack_from(
+                ">iiiiii", buffer, position
+            )
+            element = np.dtype([("length", ">i4"), ("value", kind)])
+            if dimensions != 1 or has_nulls or length != 20 + size * element.itemsize:
+                raise RuntimeError("unexpected binary COPY array from PostgreSQL")
+            values = np.frombuffer(buffer, dtype=element, count=size, offset=position + 24)
+            if (values["length"] != np.dtype(kind).itemsize).any():
+                raise RuntimeError("unexpected binary COPY array from PostgreSQL")
+            parts[name].append(values["value"].astype(np.int64))
+            position += 4 + length
+    if position != end:
+        raise RuntimeError("unexpected binary COPY row layout from PostgreSQL")
+    return {
+        name: np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+        for name, arrays in parts.items()
+    }
 
 
-def _aggregate_postgres(*, edition: Edition, subpillar_ids: np.ndarray, counts: np.ndarray) -> _Points:
-    """Every answer row of the published submissions as (submission, indicator, is Yes), counted in NumPy.
+def _id_type(*maxima: int) -> tuple[str, str]:
+    """The narrowest SQL integer type (and binary COPY field) that holds these non-negative values."""
+    return ("integer", ">i4") if max(maxima, default=0) < 2**31 else ("bigint", ">i8")
+
+
+def _aggregate_postgres(
+    *, published_ids: np.ndarray, subpillar_ids: np.ndarray, counts: np.ndarray
+) -> _Points:
+    """Every answer row of the published submissions as (submission, indicator x 2 + is Yes), counted in
+    NumPy.
 
     Same points as the GROUP BY of _aggregate_sql: per (submission, sub-pillar of the edition) the Yes
     rows and all answer rows; answers to indicators of other sub-pillars only make the submission count
-    as answered."""
-    answer, submission = Answer._meta.db_table, Submission._meta.db_table
-    sql = f"""
-        SELECT a.submission_id::bigint, a.indicator_id::bigint, (a.value = %s) IS TRUE
-          FROM {answer} a
-          JOIN {submission} s ON s.id = a.submission_id
-         WHERE s.edition_id = %s AND s.status = %s
-    """
-    params = [Answer.Value.YES.value, edition.pk, Submission.Status.PUBLISHED.value]
-    rows = _copy_out(sql, params, [("submission", ">i8"), ("indicator", ">i8"), ("yes", "?")])
+    as answered. PostgreSQL only scans: the answers are selected by the range of the published ids (no
+    join), two integer columns per row, and NumPy keeps those of the published submissions (`published_ids`,
+    sorted): drafts and other editions whose ids fall in the range are dropped here."""
+    answer = Answer._meta.db_table
+    low, high = int(published_ids[0]), int(published_ids[-1])
+    max_indicator = Indicator.objects.aggregate(top=Max("pk"))["top"] or 0
+    sql_type, kind = _id_type(high, 2 * max_indicator + 1)
+    rows = _copy_out_arrays(
+        columns=[
+            ("submission", f"a.submission_id::{sql_type}", kind),
+            ("code", f"(a.indicator_id * 2 + (a.value = %s)::integer)::{sql_type}", kind),
+        ],
+        source=f"FROM {answer} a WHERE a.submission_id BETWEEN %s AND %s",
+        bucket=f"a.submission_id >> {_BUCKET_SHIFT}",
+        params=[Answer.Value.YES.value, low, high],
+    )
+    submission, code = rows["submission"], rows["code"]
+    row = np.minimum(np.searchsorted(published_ids, submission), published_ids.size - 1)
+    mine = published_ids[row] == submission
+    row, code = row[mine], code[mine]
+    answered = np.zeros(published_ids.size, dtype=bool)
+    answered[row] = True
+    submission_ids = published_ids[answered]
+    row = (np.cumsum(answered) - 1)[row]
+    n, m = submission_ids.size, subpillar_ids.size
     indicators = np.array(
         Indicator.objects.filter(subpillar_id__in=subpillar_ids.tolist()).values_list("pk", "subpillar_id"),
         dtype=np.int64,
     ).reshape(-1, 2)
-    m = subpillar_ids.size
-    submission_ids, row = np.unique(rows["submission"].astype(np.int64), return_inverse=True)
-    n = submission_ids.size
     # column of each answer: its sub-pillar's position, or m (ignored) for indicators of other sub-pillars
     indicator_column, _found = _lookup(subpillar_ids, indicators[:, 1])
-    position, found = _lookup(indicators[:, 0], rows["indicator"].astype(np.int64))
+    position, found = _lookup(indicators[:, 0], code >> 1)
     column = np.where(found, indicator_column[position] if indicators.size else 0, m)
-    cell = row.astype(np.int64) * (m + 1) + column
+    cell = row * (m + 1) + column
     totals = np.bincount(cell, minlength=n * (m + 1)).reshape(n, m + 1)[:, :m].astype(np.int64)
-    yes = np.bincount(cell[rows["yes"]], minlength=n * (m + 1)).reshape(n, m + 1)[:, :m].astype(np.int64)
+    yes = np.bincount(cell[(code & 1) == 1], minlength=n * (m + 1)).reshape(n, m + 1)[:, :m].astype(np.int64)
     totals = np.where(totals == 0, counts[np.newaxis, :], totals) if m else totals
     return _Points(submission_ids=submission_ids, yes=yes, totals=totals)
 
 
-def _binary_copy_payload(fields: list[tuple[str, str, np.ndarray]]) -> bytes:
-    """PostgreSQL binary COPY data for columns of fixed-width values (no NULLs)."""
+def _read_stored_postgres(rescored_ids: np.ndarray) -> _Stored:
+    """The stored rows whose submission id lies in the range of the rescored ones, by binary COPY: the id,
+    the submission, the sub-pillar and (yes, total, value x 100, band code) packed in one bigint, without a
+    join (rows of other submissions in the range are ignored by _diff_results)."""
+    if not rescored_ids.size:
+        return _Stored(*(np.zeros(0, dtype=np.int64) for _name in _STORED_FIELDS))
+    result = SubPillarResult._meta.db_table
+    low, high = int(rescored_ids[0]), int(rescored_ids[-1])
+    sql_type, kind = _id_type(high, SubPillar.objects.aggregate(top=Max("pk"))["top"] or 0)
+    # yes and total are smallints >= 0 (16 bits each); numeric(3, 2) x 100 + 1000 is in 1..1999 (14 bits)
+    packed_sql = (
+        "(r.yes::bigint << 32) | (r.total::bigint << 16) | (((r.value * 100)::bigint + 1000) << 2) "
+        "| CASE r.band WHEN %s THEN 0 WHEN %s THEN 1 WHEN %s THEN 2 ELSE 3 END"
+    )
+    rows = _copy_out_arrays(
+        columns=[
+            ("id", "r.id", ">i8"),
+            ("submission", f"r.submission_id::{sql_type}", kind),
+            ("subpillar", f"r.subpillar_id::{sql_type}", kind),
+            ("packed", packed_sql, ">i8"),
+        ],
+        source=f"FROM {result} r WHERE r.submission_id BETWEEN %s AND %s",
+        bucket=f"r.submission_id >> {_BUCKET_SHIFT}",
+        params=[*_BANDS, low, high],
+    )
+    packed = rows["packed"]
+    return _Stored(
+        id=rows["id"],
+        submission=rows["submission"],
+        subpillar=rows["subpillar"],
+        yes=packed >> 32,
+        total=(packed >> 16) & 0xFFFF,
+        hundredths=((packed >> 2) & 0x3FFF) - 1000,
+        band=packed & 3,
+    )
+
+
+def _binary_rows(fields: list[tuple[str, object, np.ndarray]]) -> bytes:
+    """Tuples of PostgreSQL's binary COPY format for columns of fixed-width values (no NULLs)."""
     dtype = _binary_rows_dtype([(name, kind) for name, kind, _values in fields])
     n = fields[0][2].size if fields else 0
     rows = np.empty(n, dtype=dtype)
@@ -477,24 +558,118 @@ def _binary_copy_payload(fields: list[tuple[str, str, np.ndarray]]) -> bytes:
     for name, kind, values in fields:
         rows[f"{name}_length"] = np.dtype(kind).itemsize
         rows[name] = values
-    return _PG_HEADER + rows.tobytes() + _PG_TRAILER
+    return rows.tobytes()
 
 
-def _copy_in(cursor, table: str, columns: str, payload: bytes) -> None:
+def _binary_copy_payload(fields: list[tuple[str, object, np.ndarray]]) -> bytes:
+    return _PG_HEADER + _binary_rows(fields) + _PG_TRAILER
+
+
+# numeric in binary COPY: ndigits, weight, sign, dscale, then base-10,000 digits. A value in hundredths
+# 0..100 is one digit: h x 100 at weight -1 (0.hh), or 1 at weight 0 (1.00); PostgreSQL normalises 0.
+_NUMERIC_ONE_DIGIT = np.dtype(
+    [("ndigits", ">i2"), ("weight", ">i2"), ("sign", ">i2"), ("dscale", ">i2"), ("digit", ">i2")]
+)
+
+
+def _numeric_hundredths(hundredths: np.ndarray) -> np.ndarray:
+    if hundredths.size and (hundredths.min() < 0 or hundredths.max() > 100):
+        raise ValueError("a sub-pillar value outside 0.00-1.00")
+    values = np.zeros(hundredths.size, dtype=_NUMERIC_ONE_DIGIT)
+    values["ndigits"] = 1
+    values["weight"] = np.where(hundredths == 100, 0, -1)
+    values["dscale"] = 2
+    values["digit"] = np.where(hundredths == 100, 1, hundredths * 100)
+    return values
+
+
+def _insert_payload(diff: _Diff) -> bytes:
+    """The missing SubPillarResult rows as binary COPY data: (submission, sub-pillar, yes, total, value,
+    band). The band is a varchar of its own length, so the rows go band by band (fixed width in each)."""
+    chunks = []
+    for code, label in enumerate(_BANDS):
+        pick = diff.insert_band == code
+        if pick.any():
+            chunks.append(
+                _binary_rows(
+                    [
+                        ("submission_id", ">i8", diff.insert_submission[pick]),
+                        ("subpillar_id", ">i8", diff.insert_subpillar[pick]),
+                        ("yes", ">i2", diff.insert_yes[pick]),
+                        ("total", ">i2", diff.insert_total[pick]),
+                        ("value", _NUMERIC_ONE_DIGIT, _numeric_hundredths(diff.insert_hundredths[pick])),
+                        ("band", f"S{len(label)}", np.full(int(pick.sum()), label.encode())),
+                    ]
+                )
+            )
+    return _PG_HEADER + b"".join(chunks) + _PG_TRAILER
+
+
+def _copy_in(cursor, table: str, columns: str, payload: bytes, *, analyze: bool = True) -> None:
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
         step = 8 << 20
         for start in range(0, len(payload), step):
             copy.write(payload[start : start + step])
-    # statistics for the planner: a temporary table has none (it would guess a nested loop for 100,000 rows)
-    cursor.execute(f"ANALYZE {table}")
+    if analyze:
+        # statistics for the planner: a temporary table has none (it would guess a nested loop for 100,000
+        # rows); after a bulk load the stored table's are stale
+        cursor.execute(f"ANALYZE {table}")
 
 
-_TEMP_TABLES = "ucc_rescore_submission, ucc_rescore_update, ucc_rescore_insert"
+# Inserting at least this many SubPillarResult rows, and at least as many as the table holds, is a bulk
+# load: the table's foreign keys are dropped for the COPY and added again after it, which checks them all
+# in one join instead of two lookups per row at commit (PostgreSQL's advice for populating a database).
+# The price: until the commit, the results, submissions and sub-pillars tables are locked against reads
+# (ACCESS EXCLUSIVE). Only a first rescoring of a large edition does that.
+BULK_INSERT_MIN_ROWS = 20_000
+
+
+def _is_bulk_load(cursor, table: str, rows: int) -> bool:
+    if rows < BULK_INSERT_MIN_ROWS:
+        return False
+    cursor.execute("SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [table])
+    return rows >= cursor.fetchone()[0]
+
+
+def _foreign_keys(cursor, table: str) -> list[tuple[str, str]]:
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [table],
+    )
+    return cursor.fetchall()
+
+
+def _drop_foreign_keys(cursor, table: str) -> list[tuple[str, str]]:
+    """Drop the table's foreign keys and return them (name, definition), or return [] and change nothing
+    when that cannot be done at once: the tables are busy (lock wait over BULK_LOCK_TIMEOUT) or the
+    surrounding transaction has foreign key checks pending on them."""
+    foreign_keys = _foreign_keys(cursor, table)
+    if not foreign_keys:
+        return []
+    drops = ", ".join(
+        f"DROP CONSTRAINT {connection.ops.quote_name(name)}" for name, _definition in foreign_keys
+    )
+    try:
+        with transaction.atomic():
+            cursor.execute(f"SET LOCAL lock_timeout = '{BULK_LOCK_TIMEOUT}'")
+            cursor.execute(f"ALTER TABLE {table} {drops}")
+    except OperationalError:
+        return []
+    finally:
+        cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+    return foreign_keys
+
+
+BULK_LOCK_TIMEOUT = "5s"
+
+_TEMP_TABLES = "ucc_rescore_submission, ucc_rescore_update"
 _RESULT_COLUMNS = [("yes", ">i2"), ("total", ">i2"), ("hundredths", ">i2"), ("band", ">i2")]
 
 
 def _write_postgres(*, diff: _Diff, all_ids, set_scores, set_rank, all_thousandths, all_percent, rank, now):
     result_table, submission_table = SubPillarResult._meta.db_table, Submission._meta.db_table
+    quote = connection.ops.quote_name
     value = "(t.hundredths::numeric / 100)::numeric(3, 2)"
     band = "(ARRAY[%s, %s, %s]::varchar[])[t.band + 1]"
     with connection.cursor() as cursor:
@@ -507,10 +682,6 @@ def _write_postgres(*, diff: _Diff, all_ids, set_scores, set_rank, all_thousandt
         cursor.execute(
             "CREATE TEMPORARY TABLE ucc_rescore_update "
             "(id bigint, yes smallint, total smallint, hundredths smallint, band smallint) ON COMMIT DROP"
-        )
-        cursor.execute(
-            "CREATE TEMPORARY TABLE ucc_rescore_insert (submission_id bigint, subpillar_id bigint, "
-            "yes smallint, total smallint, hundredths smallint, band smallint) ON COMMIT DROP"
         )
         if diff.delete_ids.size:
             cursor.execute(f"DELETE FROM {result_table} WHERE id = ANY(%s)", [diff.delete_ids.tolist()])
@@ -532,24 +703,21 @@ def _write_postgres(*, diff: _Diff, all_ids, set_scores, set_rank, all_thousandt
                 list(_BANDS),
             )
         if diff.insert_submission.size:
+            # straight into the table: no temporary table, no INSERT ... SELECT
+            bulk = _is_bulk_load(cursor, result_table, int(diff.insert_submission.size))
+            foreign_keys = _drop_foreign_keys(cursor, result_table) if bulk else []
             _copy_in(
                 cursor,
-                "ucc_rescore_insert",
-                "submission_id, subpillar_id, yes, total, hundredths, band",
-                _binary_copy_payload(
-                    [
-                        ("submission_id", ">i8", diff.insert_submission),
-                        ("subpillar_id", ">i8", diff.insert_subpillar),
-                        *((name, kind, getattr(diff, f"insert_{name}")) for name, kind in _RESULT_COLUMNS),
-                    ]
-                ),
+                result_table,
+                "submission_id, subpillar_id, yes, total, value, band",
+                _insert_payload(diff),
+                analyze=bulk,
             )
-            cursor.execute(
-                f"INSERT INTO {result_table} (submission_id, subpillar_id, yes, total, value, band) "
-                f"SELECT t.submission_id, t.subpillar_id, t.yes, t.total, {value}, {band} "
-                "FROM ucc_rescore_insert t ORDER BY t.submission_id, t.subpillar_id",
-                list(_BANDS),
-            )
+            if foreign_keys:
+                adds = ", ".join(
+                    f"ADD CONSTRAINT {quote(name)} {definition}" for name, definition in foreign_keys
+                )
+                cursor.execute(f"ALTER TABLE {result_table} {adds}")
         written = set_scores | set_rank
         if written.any():
             _copy_in(

@@ -4,11 +4,13 @@ import random
 from decimal import Decimal
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from benchmarks import services
+from benchmarks import rescoring, scoring, services
 from benchmarks.models import Answer, Authority, Submission, SubPillar, SubPillarResult
 from benchmarks.rescoring import edition_rescore_all
 from benchmarks.tests.utils import make_authority, ucc_edition
@@ -331,3 +333,132 @@ def test_only_changed_rows_are_written():
     assert bulk[1] == reference[1]
     for pk, row in reference[0].items():
         assert {**bulk[0][pk], "updated_at": None} == {**row, "updated_at": None}, pk
+
+
+def test_answers_of_drafts_and_other_editions_between_published_ids_are_ignored():
+    """PostgreSQL reads the answers by the range of the published ids: whatever else lies in that range
+    (drafts, superseded versions, another edition) must not count."""
+    rng = random.Random(29)
+    edition = ucc_edition("2023")
+    other = ucc_edition("2022")
+    published = []
+    for i in range(6):  # interleaved ids: published, then a draft, an old version, another edition's
+        published += bulk_submissions(edition=edition, rng=rng, count=3, prefix=f"Pub{i}")
+        bulk_submissions(edition=edition, rng=rng, count=1, status=Submission.Status.DRAFT, prefix=f"D{i}")
+        bulk_submissions(
+            edition=edition, rng=rng, count=1, status=Submission.Status.SUPERSEDED, prefix=f"S{i}", version=2
+        )
+        bulk_submissions(edition=other, rng=rng, count=1, prefix=f"O{i}")
+    ids = sorted(s.pk for s in published)
+    inside = Submission.objects.filter(pk__gt=ids[0], pk__lt=ids[-1]).exclude(pk__in=ids)
+    assert inside.count() == 15 and Answer.objects.filter(submission__in=inside).exists()
+    _before, _bulk, report = assert_same_as_services(edition, changed_ids=set(ids))
+    assert (report.published, report.rescored) == (18, 18)
+    assert not SubPillarResult.objects.filter(submission__in=inside).exists()
+
+
+def _foreign_keys():
+    with connection.cursor() as cursor:
+        return rescoring._foreign_keys(cursor, SubPillarResult._meta.db_table)
+
+
+def test_bulk_load_drops_and_restores_the_foreign_keys(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the bulk load path is PostgreSQL's")
+    keys = _foreign_keys()
+    assert len(keys) == 2 and all("DEFERRABLE INITIALLY DEFERRED" in definition for _n, definition in keys)
+    monkeypatch.setattr(rescoring, "BULK_INSERT_MIN_ROWS", 100)
+    rng = random.Random(31)
+    edition = ucc_edition("2023")
+    published = bulk_submissions(edition=edition, rng=rng, count=30)
+    with connection.cursor() as cursor:
+        # as if the test data were committed: no foreign key checks pending (see the next test)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executed = []
+    with connection.execute_wrapper(lambda execute, sql, *args: executed.append(sql) or execute(sql, *args)):
+        _before, _bulk, report = assert_same_as_services(edition, changed_ids={s.pk for s in published})
+    assert report.results_inserted == 30 * 12
+    assert any("DROP CONSTRAINT" in sql for sql in executed)
+    assert any("ADD CONSTRAINT" in sql for sql in executed)
+    assert _foreign_keys() == keys  # the same constraints, same names, deferred as before
+    # and they are enforced again
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SubPillarResult.objects.create(
+            submission_id=10**9, subpillar=SubPillar.objects.filter(edition=edition).first(), yes=0, total=1,
+            value=Decimal("0"), band="low",
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_bulk_load_inside_a_transaction_with_pending_checks_keeps_the_foreign_keys(monkeypatch):
+    """Called inside a transaction that has deferred foreign key checks pending (here: the test's own
+    inserts), the foreign keys cannot be dropped: the rescoring takes the ordinary path, with the same
+    result."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the bulk load path is PostgreSQL's")
+    keys = _foreign_keys()
+    monkeypatch.setattr(rescoring, "BULK_INSERT_MIN_ROWS", 100)
+    rng = random.Random(41)
+    edition = ucc_edition("2023")
+    published = bulk_submissions(edition=edition, rng=rng, count=30)
+    executed = []
+    with connection.execute_wrapper(lambda execute, sql, *args: executed.append(sql) or execute(sql, *args)):
+        _before, _bulk, report = assert_same_as_services(edition, changed_ids={s.pk for s in published})
+    assert report.results_inserted == 30 * 12
+    assert any("DROP CONSTRAINT" in sql for sql in executed)  # tried, refused by PostgreSQL
+    assert not any("ADD CONSTRAINT" in sql for sql in executed)
+    assert _foreign_keys() == keys
+
+
+def test_small_inserts_keep_the_foreign_keys(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the bulk load path is PostgreSQL's")
+    rng = random.Random(37)
+    edition = ucc_edition("2023")
+    bulk_submissions(edition=edition, rng=rng, count=5)
+    executed = []
+    with connection.execute_wrapper(lambda execute, sql, *args: executed.append(sql) or execute(sql, *args)):
+        report = edition_rescore_all(edition=edition)
+    assert report.results_inserted == 5 * 12
+    assert not any("CONSTRAINT" in sql for sql in executed)
+
+
+def test_every_value_is_copied_in_exactly():
+    """The binary COPY of new results encodes numeric values itself: each of 0.00 ... 1.00 and each band."""
+    if connection.vendor != "postgresql":
+        pytest.skip("binary COPY is PostgreSQL's")
+    edition = ucc_edition("2023")
+    subpillars = list(SubPillar.objects.filter(edition=edition).order_by("pk").values_list("pk", flat=True))
+    submissions = [
+        Submission.objects.create(authority=make_authority(f"Copy {i}"), edition=edition) for i in range(9)
+    ]
+    cells = [(s.pk, sp) for s in submissions for sp in subpillars][:101]
+    hundredths = np.arange(101)
+    bands = np.where(hundredths <= 33, 0, np.where(hundredths <= 66, 1, 2))
+    empty = np.zeros(0, dtype=np.int64)
+    diff = rescoring._Diff(
+        m=len(subpillars), subpillar_ids=np.array(subpillars), submission_changed=empty,
+        update_ids=empty, update_yes=empty, update_total=empty, update_hundredths=empty, update_band=empty,
+        insert_submission=np.array([c[0] for c in cells]), insert_subpillar=np.array([c[1] for c in cells]),
+        insert_yes=hundredths // 10, insert_total=np.full(101, 10), insert_hundredths=hundredths,
+        insert_band=bands, delete_ids=empty,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        rescoring._copy_in(
+            cursor,
+            SubPillarResult._meta.db_table,
+            "submission_id, subpillar_id, yes, total, value, band",
+            rescoring._insert_payload(diff),
+            analyze=False,
+        )
+    stored = {
+        (r.submission_id, r.subpillar_id): (r.yes, r.total, r.value, r.band)
+        for r in SubPillarResult.objects.all()
+    }
+    assert len(stored) == 101
+    for (submission, subpillar), h in zip(cells, range(101), strict=True):
+        value = Decimal(h).scaleb(-2).quantize(Decimal("0.01"))
+        assert stored[submission, subpillar] == (h // 10, 10, value, scoring.band(value=value).value)
+    with pytest.raises(ValueError):
+        rescoring._numeric_hundredths(np.array([101]))
