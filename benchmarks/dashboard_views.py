@@ -51,7 +51,10 @@ def ranking_context(request, *, page, edition: Edition) -> dict:
     version = selectors.edition_data_version(edition=edition)
 
     def render() -> str:
-        context = _ranking_section_context(page=page, edition=edition, subpillars=subpillars, state=state)
+        summary = selectors.ranking_summary(edition=edition, version=version)
+        context = _ranking_section_context(
+            page=page, edition=edition, subpillars=subpillars, state=state, summary=summary
+        )
         return render_to_string("benchmarks/includes/ranking_section.html", context, request=None)
 
     html = cached_fragment("ranking", (page.pk, page.url, edition.pk, version, state), render)
@@ -61,7 +64,9 @@ def ranking_context(request, *, page, edition: Edition) -> dict:
 RANKING_PAGE_SIZE = 50
 
 
-def _ranking_section_context(*, page, edition: Edition, subpillars, state: dashboard.TableState) -> dict:
+def _ranking_section_context(
+    *, page, edition: Edition, subpillars, state: dashboard.TableState, summary: selectors.RankingSummary
+) -> dict:
     def fetch(state: dashboard.TableState) -> selectors.RankingPage:
         return selectors.ranking_page(
             edition=edition,
@@ -72,6 +77,7 @@ def _ranking_section_context(*, page, edition: Edition, subpillars, state: dashb
             descending=state.descending,
             offset=(state.page - 1) * RANKING_PAGE_SIZE,
             limit=RANKING_PAGE_SIZE,
+            summary=summary,
         )
 
     result = fetch(state)
@@ -97,7 +103,7 @@ def _ranking_section_context(*, page, edition: Edition, subpillars, state: dashb
     return {
         "page": page,
         "edition": edition,
-        "pillar_averages": selectors.pillar_averages(edition=edition),
+        "pillar_averages": summary.pillar_averages,
         "subpillars": subpillars,
         "rows": result.rows,
         "matching_rows": result.count,

@@ -4,12 +4,13 @@ Scores are stored when a submission is published (see services.submission_publis
 recomputes them except the pillar averages, which are sums over stored sub-pillar results.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, FilteredRelation, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
 from . import scoring
@@ -159,6 +160,35 @@ class RankingPage:
     countries: list[str]
 
 
+@dataclass(frozen=True)
+class RankingSummary:
+    """What the ranking shows besides its rows, the same for every filter, sort and page: read once per data
+    version (see edition_data_version) and cached."""
+
+    total: int  # published rows of the edition
+    countries: list[str]
+    pillar_averages: list["PillarAverage"]
+
+
+def ranking_summary(*, edition: Edition, version: str) -> RankingSummary:
+    """The edition's published count, its countries and its pillar averages, cached under `version`."""
+
+    def read() -> RankingSummary:
+        published = Submission.objects.filter(edition=edition, status=Submission.Status.PUBLISHED)
+        countries = published.values_list("authority__country", flat=True).distinct().order_by()
+        return RankingSummary(
+            total=published.count(),
+            countries=sorted(c for c in countries if c),
+            pillar_averages=pillar_averages(edition=edition),
+        )
+
+    key = "benchmarks:ranking-summary:" + hashlib.sha1(f"{edition.pk}|{version}".encode()).hexdigest()
+    return cache.get_or_set(key, read, SUMMARY_TIMEOUT)
+
+
+SUMMARY_TIMEOUT = 60 * 60
+
+
 def ranking_page(
     *,
     edition: Edition,
@@ -169,11 +199,14 @@ def ranking_page(
     descending: bool = False,
     offset: int = 0,
     limit: int = 50,
+    summary: RankingSummary | None = None,
 ) -> RankingPage:
     """One page of the ranking, filtered and sorted in the database: only the page's rows are loaded, so
-    it stays fast with every local authority of Europe."""
+    it stays fast with every local authority of Europe. `summary` (ranking_summary) saves reading the
+    edition's count and countries again."""
     published = _published(edition)
     selected = published
+    filtered = bool(country or kind or population)
     if country:
         selected = selected.filter(authority__country=country)
     if kind:
@@ -192,21 +225,25 @@ def ranking_page(
     elif sort == "percent":
         order = [f"{sign}overall", "authority__name"]
     else:
-        value = SubPillarResult.objects.filter(submission=OuterRef("pk"), subpillar__key=sort).values(
-            "value"
-        )[:1]
-        selected = selected.annotate(sort_value=Subquery(value))
+        # A join with the sub-pillar's result row (at most one: unique per submission and sub-pillar), not a
+        # subquery per submission: PostgreSQL hashes the sub-pillar's results once.
+        subpillar = SubPillar.objects.filter(edition=edition, key=sort).values_list("pk", flat=True)
+        subpillar_id = subpillar.first()
+        selected = selected.annotate(
+            sort_result=FilteredRelation("results", condition=Q(results__subpillar_id=subpillar_id))
+        ).annotate(sort_value=F("sort_result__value"))
         order = [
             F("sort_value").desc(nulls_last=True) if descending else F("sort_value").asc(nulls_first=True),
             "authority__name",
         ]
     page = list(selected.order_by(*order)[offset : offset + limit])
-    countries = sorted(
-        c for c in published.values_list("authority__country", flat=True).distinct().order_by() if c
-    )
-    return RankingPage(
-        rows=_rows(edition, page), count=selected.count(), total=published.count(), countries=countries
-    )
+    if summary is None:
+        countries = published.values_list("authority__country", flat=True).distinct().order_by()
+        total, countries = published.count(), sorted(c for c in countries if c)
+    else:
+        total, countries = summary.total, summary.countries
+    count = selected.count() if filtered else total
+    return RankingPage(rows=_rows(edition, page), count=count, total=total, countries=countries)
 
 
 @dataclass
