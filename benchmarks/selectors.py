@@ -228,7 +228,7 @@ def ranking_page(
         # A join with the sub-pillar's result row (at most one: unique per submission and sub-pillar), not a
         # subquery per submission: PostgreSQL hashes the sub-pillar's results once.
         subpillar = SubPillar.objects.filter(edition=edition, key=sort).values_list("pk", flat=True)
-        subpillar_id = subpillar.first()
+        subpillar_id = next(iter(subpillar), None)  # unique per edition
         selected = selected.annotate(
             sort_result=FilteredRelation("results", condition=Q(results__subpillar_id=subpillar_id))
         ).annotate(sort_value=F("sort_result__value"))
