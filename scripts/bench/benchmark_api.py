@@ -10,6 +10,11 @@ back at the end (nothing is left behind): migrates, bulk-inserts N synthetic aut
 exact method on integer arrays), stores the ranks with services.edition_rerank, then requests
 /api/v1/editions/ucc/2023/ranking in-process (Django test client, no network) and prints the time per
 request: first page, a deep page, a filtered page, plus the peer group endpoint (cold, then cached).
+Then the dashboard page (HTML) in several sorts and filters, three times each, cold (cache emptied) and
+with only the edition's ranking summary cached (count, countries, pillar averages: what a new sort or
+page finds after the first view of the data), as median and range. Every figure also gives the CPU time
+of this process plus its PostgreSQL backend (when PostgreSQL runs here): the machine is shared and
+wall-clock times stretch with its load.
 
 Prints figures only; nothing here asserts a time.
 """
@@ -26,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
 
@@ -33,15 +39,20 @@ class Rollback(Exception):
     pass
 
 
-def timed(client, url: str, repeats: int) -> tuple[float, float, int]:
-    times = []
+def timed(client, url: str, repeats: int, pid: int | None = None) -> tuple[float, float, int, str]:
+    """Median and p95 wall-clock ms of `repeats` requests, the response size and the median CPU ms."""
+    from cpu_meter import Meter
+
+    times, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
+        with Meter(pid) as meter:
+            response = client.get(url)
+        times.append(meter.result.wall * 1000)
+        cpu.append(meter.result.cpu * 1000)
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
     ordered = sorted(times)
-    return statistics.median(times), ordered[max(0, int(0.95 * len(ordered)) - 1)], len(response.content)
+    p95 = ordered[max(0, int(0.95 * len(ordered)) - 1)]
+    return statistics.median(times), p95, len(response.content), f"{statistics.median(cpu):.0f}"
 
 
 def main() -> None:
@@ -55,12 +66,14 @@ def main() -> None:
 
     django.setup()
     import numpy as np
+    from cpu_meter import Meter, backend_pid
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
-    from benchmarks import bulk_scoring, services
+    from benchmarks import bulk_scoring, selectors, services
     from benchmarks.models import Authority, Edition, Submission, SubPillarResult
     from benchmarks.scoring import band
 
@@ -141,7 +154,12 @@ def main() -> None:
             client = Client(HTTP_HOST="localhost")
             base = "/api/v1/editions/ucc/2023"
             target = authorities[n // 2].slug
-            print(f"\n{'request':<62} {'median ms':>10} {'p95 ms':>8} {'bytes':>8}")
+            pid = backend_pid(connection)
+            print(
+                "\nCPU ms: this process and its PostgreSQL backend (when readable); the machine is shared, "
+                "wall-clock times stretch with its load"
+            )
+            print(f"\n{'request':<62} {'median ms':>10} {'p95 ms':>8} {'bytes':>8} {'CPU ms':>7}")
             for label, url in [
                 ("ranking, first page (limit 50)", f"{base}/ranking"),
                 ("ranking, limit 500", f"{base}/ranking?limit=500"),
@@ -152,8 +170,8 @@ def main() -> None:
                 ("answers, first page", f"{base}/answers"),
                 ("authorities, q=town 0", "/api/v1/authorities?q=town%2000"),
             ]:
-                median, p95, size = timed(client, url, args.requests)
-                print(f"{label:<62} {median:>10.1f} {p95:>8.1f} {size:>8,}")
+                median, p95, size, cpu = timed(client, url, args.requests, pid)
+                print(f"{label:<62} {median:>10.1f} {p95:>8.1f} {size:>8,} {cpu:>7}")
             if args.profile:
                 from django.test.utils import CaptureQueriesContext
 
@@ -165,29 +183,49 @@ def main() -> None:
                 for query in queries.captured_queries:
                     print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:110]}")
             dashboard = _dashboard_url()
-            print(f"\n{'dashboard page (HTML), ' + str(published) + ' authorities':<62} {'ms':>10}")
+            print(
+                f"\n{'dashboard page (HTML), ' + str(published) + ' authorities':<50} "
+                f"{'median ms (range), 3 runs':>26} {'CPU ms':>7}"
+            )
             for label, query in [
-                ("first page, rendered (cold)", "?edition=2023"),
-                ("page 100, rendered (cold)", "?edition=2023&page=100"),
-                ("sorted by sub-pillar 2.1, rendered (cold)", "?edition=2023&sort=2.1"),
-                ("country=PL, page 3, rendered (cold)", "?edition=2023&country=PL&page=3"),
+                ("first page", "?edition=2023"),
+                ("page 100", "?edition=2023&page=100"),
+                ("sorted by sub-pillar 2.1", "?edition=2023&sort=2.1"),
+                ("sorted by sub-pillar 3.2 ascending, page 7", "?edition=2023&sort=3.2&dir=asc&page=7"),
+                ("country=PL, page 3", "?edition=2023&country=PL&page=3"),
             ]:
-                start = time.perf_counter()
-                response = client.get(dashboard + query)
-                cold = (time.perf_counter() - start) * 1000
-                print(
-                    f"  {label:<60} {cold:>10.1f}  ({response.status_code}, {len(response.content):,} bytes)"
-                )
-            median, p95, size = timed(client, dashboard + "?edition=2023", args.requests)
-            print(f"  {'first page, served again (cache)':<60} {median:>10.1f}  p95 {p95:.1f}")
+                for cold, state in ((True, "cold: empty cache"), (False, "ranking summary cached")):
+                    walls, cpus = [], []
+                    for _ in range(3):
+                        cache.clear()
+                        if not cold:  # what a new sort or page finds once the data's summary is cached
+                            version = selectors.edition_data_version(edition=edition)
+                            selectors.ranking_summary(edition=edition, version=version)
+                        with Meter(pid) as meter:
+                            response = client.get(dashboard + query)
+                        assert response.status_code == 200, response.status_code
+                        walls.append(meter.result.wall * 1000)
+                        cpus.append(meter.result.cpu * 1000)
+                    figure = f"{statistics.median(walls):.0f} ({min(walls):.0f}-{max(walls):.0f})"
+                    print(
+                        f"  {label + ', ' + state:<48} {figure:>26} {statistics.median(cpus):>7.0f}"
+                        f"  ({len(response.content):,} bytes)"
+                    )
+            median, p95, size, cpu = timed(client, dashboard + "?edition=2023", args.requests, pid)
+            print(f"  {'first page, served again (cache)':<48} {median:>26.1f} {cpu:>7}  p95 {p95:.1f}")
             for mode in ("context", "scores"):
                 url = f"{base}/peers/{target}?mode={mode}&k=5"
-                start = time.perf_counter()
-                client.get(url)
-                cold = (time.perf_counter() - start) * 1000
-                median, p95, size = timed(client, url, args.requests)
-                print(f"{'peers ' + mode + ', cold (builds the model)':<62} {cold:>10.1f} {'':>8} {'':>8}")
-                print(f"{'peers ' + mode + ', cached model':<62} {median:>10.1f} {p95:>8.1f} {size:>8,}")
+                cache.clear()
+                with Meter(pid) as meter:
+                    client.get(url)
+                cold = meter.result
+                median, p95, size, cpu = timed(client, url, args.requests, pid)
+                print(
+                    f"{'peers ' + mode + ', cold (builds the model)':<62} {cold.wall * 1000:>10.1f} "
+                    f"{'':>8} {'':>8} {cold.cpu * 1000:>7.0f}"
+                )
+                label = f"peers {mode}, cached model"
+                print(f"{label:<62} {median:>10.1f} {p95:>8.1f} {size:>8,} {cpu:>7}")
             raise Rollback
     except Rollback:
         print("\nrolled back: the database is as before")

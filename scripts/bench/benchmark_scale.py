@@ -12,7 +12,10 @@
     published submissions and N x 41 answers with COPY, then times benchmarks.rescoring.edition_rescore_all
     three times: on fresh data (no stored results, every row inserted), again with every result stored
     and nothing changed (nothing written), and after 1,000 submissions changed one answer each (only
-    their rows written, the usual case). Checks the stored scores against (a)'s in-memory computation.
+    their rows written, the usual case); --repeat rounds of these three (default 3; the results are
+    deleted before each fresh run), reported as median and range, with the CPU time of this process and
+    of its PostgreSQL backend (the machine is shared: CPU time is what the load stretches least). Checks
+    the stored scores against (a)'s in-memory computation.
     The database is always dropped at the end, also on error. The PostgreSQL server is --postgres (default
     postgres://postgres@127.0.0.1:5432/postgres, or $BENCH_POSTGRES_URL).
 (c) Peers: the k nearest authorities (k = 5 and 15) of one authority among N with their explanations via
@@ -41,6 +44,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import bulk_scoring, peers, scoring  # noqa: E402  (pure modules, no Django)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cpu_meter import Meter, backend_pid  # noqa: E402
 
 TOTALS_2023 = [4, 6, 3, 5, 5, 4, 3, 2, 3, 2, 2, 2]  # indicators per sub-pillar, 41 in all
 SUBPILLAR_OF_INDICATOR = np.repeat(np.arange(len(TOTALS_2023)), TOTALS_2023)
@@ -123,7 +129,7 @@ def part_a(n: int, *, seed: int, exact_all: bool) -> dict:
 # -- (b) ------------------------------------------------------------------------------------------------
 
 
-def part_b(n: int, *, seed: int, postgres_url: str) -> dict:
+def part_b(n: int, *, seed: int, postgres_url: str, repeat: int) -> dict:
     """Create the database, run the child process in it, drop it (always)."""
     import psycopg
 
@@ -140,7 +146,8 @@ def part_b(n: int, *, seed: int, postgres_url: str) -> dict:
             "DATABASE_CONN_MAX_AGE": "0",
         }
         child = subprocess.run(
-            [sys.executable, __file__, "--db-child", "--n", str(n), "--seed", str(seed)],
+            [sys.executable, __file__, "--db-child", "--n", str(n), "--seed", str(seed)]
+            + ["--repeat", str(repeat)],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,
@@ -163,11 +170,11 @@ def part_b(n: int, *, seed: int, postgres_url: str) -> dict:
         admin.close()
 
 
-def db_child(n: int, *, seed: int) -> None:
+def db_child(n: int, *, seed: int, repeat: int) -> None:
     """Runs inside `DATABASE_URL` (the temporary database): migrate, load, rescore, check."""
     figures: dict = {}
     try:
-        figures = _db_child(n, seed=seed)
+        figures = _db_child(n, seed=seed, repeat=repeat)
     except Exception as exc:
         traceback.print_exc()
         figures = {"error": f"{type(exc).__name__}: {exc}"}
@@ -188,7 +195,7 @@ def _copy_text(cursor, table: str, columns: str, lines) -> None:
             copy.write("".join(buffer))
 
 
-def _db_child(n: int, *, seed: int) -> dict:
+def _db_child(n: int, *, seed: int, repeat: int) -> dict:
     import django
 
     django.setup()
@@ -273,10 +280,17 @@ def _db_child(n: int, *, seed: int) -> dict:
     figures["vacuum_seconds"] = time.perf_counter() - started
 
     runs = []
-    for label in ("fresh", "stored", "changed"):
+    for repetition, label in [(r, label) for r in range(repeat) for label in ("fresh", "stored", "changed")]:
+        if label == "fresh" and repetition:
+            # back to no stored results (as after the load), then the same first-ever rescoring again
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {result_table}")
+                cursor.execute(f"UPDATE {submission_table} SET overall = NULL, percent = NULL, rank = NULL")
+                for table in (result_table, submission_table):
+                    cursor.execute(f"VACUUM ANALYZE {table}")
         if label == "changed":
             # 1,000 submissions answer one indicator differently (No <-> Yes, NA -> Yes)
-            rng = np.random.default_rng(seed + 1)
+            rng = np.random.default_rng(seed + 1 + repetition)
             rows = rng.choice(n, size=min(n, 1_000), replace=False)
             columns = rng.integers(0, len(indicator_ids), size=rows.size)
             codes[rows, columns] = np.where(codes[rows, columns] == 1, 0, 1)
@@ -289,13 +303,24 @@ def _db_child(n: int, *, seed: int) -> dict:
                     f"UPDATE {answer_table} SET value = %s WHERE submission_id = %s AND indicator_id = %s",
                     [(value, submission, indicator) for submission, indicator, value in changes],
                 )
-        started = time.perf_counter()
-        report = edition_rescore_all(edition=edition)
-        seconds = time.perf_counter() - started
+        with Meter(backend_pid(connection)) as meter:
+            report = edition_rescore_all(edition=edition)
+        measure = meter.result
         runs.append(
-            {"label": label, "seconds": seconds, "phases": report.seconds, "summary": report.summary()}
+            {
+                "label": label,
+                "seconds": measure.wall,
+                "python_cpu": measure.python_cpu,
+                "postgres_cpu": measure.postgres_cpu,
+                "phases": report.seconds,
+                "summary": report.summary(),
+            }
         )
-        print(f"- rescore ({label}): {seconds:.3f} s: {report.summary()}", flush=True)
+        print(
+            f"- rescore ({label}, run {repetition + 1}): {measure.describe()}; load average "
+            f"{os.getloadavg()[0]:.1f}: {report.summary()}",
+            flush=True,
+        )
         if label == "fresh":
             with connection.cursor() as cursor:
                 cursor.execute(f"VACUUM ANALYZE {result_table}")
@@ -402,15 +427,25 @@ def table(a: dict | None, b: dict | None, c: dict | None) -> None:
             rows.append(
                 (f"(b) load {b['n']:,} submissions + answers (COPY)", f"{b['load_seconds']:.1f} s", "")
             )
-            for run in b["rescore_runs"]:
-                phases = " ".join(f"{k} {v:.2f}" for k, v in run["phases"].items())
+            for label in ("fresh", "stored", "changed"):
+                runs = [run for run in b["rescore_runs"] if run["label"] == label]
+                if not runs:
+                    continue
+                walls = [run["seconds"] for run in runs]
+                cpu = statistics.median(run["python_cpu"] + (run["postgres_cpu"] or 0) for run in runs)
+                phases = " ".join(
+                    f"{name} {statistics.median(run['phases'][name] for run in runs):.1f}"
+                    for name in runs[0]["phases"]
+                )
+                backend = "" if runs[0]["postgres_cpu"] is None else " + PostgreSQL"
                 rows.append(
                     (
-                        f"(b) edition_rescore_all, {run['label']} ({phases})",
-                        f"{run['seconds']:.2f} s",
+                        f"(b) edition_rescore_all, {label}: median (range) of {len(runs)} ({phases})",
+                        f"{statistics.median(walls):.2f} s ({min(walls):.1f}-{max(walls):.1f})",
                         "< 15 s",
                     )
                 )
+                rows.append((f"(b)   CPU time, Python{backend}, median", f"{cpu:.2f} s", ""))
             rows.append(
                 (
                     f"(b) stored vs in-memory ({b['stored_checked']:,} submissions)",
@@ -444,6 +479,12 @@ def main() -> None:
     )
     parser.add_argument("--skip-db", action="store_true", help="Skip the PostgreSQL part (b).")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="Rescoring rounds (fresh, stored, changed) in (b), reported as median and range (default 3).",
+    )
+    parser.add_argument(
         "--postgres",
         default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
         help="A PostgreSQL URL whose user may create databases.",
@@ -451,7 +492,7 @@ def main() -> None:
     parser.add_argument("--db-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.db_child:
-        db_child(args.n, seed=args.seed)
+        db_child(args.n, seed=args.seed, repeat=args.repeat)
         return
     print(f"Benchmark at scale: N = {args.n:,} authorities, {os.cpu_count()} CPUs", flush=True)
     print("- (a) in-memory scoring ...", flush=True)
@@ -459,7 +500,7 @@ def main() -> None:
     b = None
     if not args.skip_db:
         print("- (b) rescoring from PostgreSQL ...", flush=True)
-        b = part_b(args.n, seed=args.seed, postgres_url=args.postgres)
+        b = part_b(args.n, seed=args.seed, postgres_url=args.postgres, repeat=args.repeat)
     print("- (c) peers ...", flush=True)
     c = part_c(args.n, seed=args.seed)
     table(a, b, c)
