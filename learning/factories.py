@@ -2,12 +2,23 @@ import datetime
 
 import factory
 import wagtail_factories
+from django.contrib.auth.models import Group
+from django.utils import timezone
 from wagtail.documents import get_document_model
 
+from benchmarks.factories import AuthorityFactory
+from portal import roles
+from portal.factories import UserFactory
+from portal.sanitising import render_markdown
+
 from .models import (
+    MatchInvitation,
+    MatchRequest,
+    Message,
     PolicyBriefAuthor,
     PolicyBriefIndexPage,
     PolicyBriefPage,
+    Room,
     ToolkitEntryPage,
     ToolkitEntryPrinciple,
     ToolkitIndexPage,
@@ -86,3 +97,64 @@ class ToolkitTemplateFactory(factory.django.DjangoModelFactory):
 
     page = factory.SubFactory(ToolkitEntryPageFactory)
     document = factory.SubFactory(DocumentFactory)
+
+
+class MemberFactory(UserFactory):
+    """A member of the community (group Members): may post in discussions."""
+
+    email = factory.Sequence(lambda n: f"discussant{n}@example.org")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get_or_create(name=roles.MEMBERS)[0], *(extracted or ()))
+
+
+class ModeratorFactory(MemberFactory):
+    email = factory.Sequence(lambda n: f"moderator{n}@example.org")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get_or_create(name=roles.MODERATORS)[0], *(extracted or ()))
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+        django_get_or_create = ("slug",)
+
+    kind = Room.Kind.THEME
+    title = factory.Sequence(lambda n: f"Room {n}")
+    slug = factory.Sequence(lambda n: f"room-{n}")
+    description = "A place to talk."
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    room = factory.SubFactory(RoomFactory)
+    author = factory.SubFactory(MemberFactory)
+    body = factory.Sequence(lambda n: f"Message number {n}")
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+
+
+class MatchRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchRequest
+
+    authority = factory.SubFactory(AuthorityFactory)
+    topic = "Co-creating services with residents"
+    goal = "We want to learn how to involve residents in the design of our digital services."
+    mode = MatchRequest.Mode.COMPLEMENTARY
+
+
+class MatchInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchInvitation
+
+    match = factory.SubFactory(MatchRequestFactory)
+    authority = factory.SubFactory(AuthorityFactory)
+    reason = "Strong where you are weak."
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=21))

@@ -43,6 +43,8 @@ urlpatterns += i18n_patterns(
     path("search/suggest/", search_views.autocomplete, name="search_autocomplete"),
     path("registrations/", include("events.urls")),
     path("newsletter/", include("portal.newsletter.urls")),
+    path("discussions/", include("learning.discussion_urls")),
+    path("bench-learning/", include("learning.match_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -147,6 +147,13 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Discussions and bench-learning (learning app). Limits per member; see README "Discussions".
+DISCUSSION_MESSAGE_MAX_CHARS = int(os.environ.get("DISCUSSION_MESSAGE_MAX_CHARS", "4000"))
+DISCUSSION_EDIT_MINUTES = int(os.environ.get("DISCUSSION_EDIT_MINUTES", "15"))
+# At most N messages per member in any sliding window of S seconds ("N/S").
+DISCUSSION_RATE_LIMIT = os.environ.get("DISCUSSION_RATE_LIMIT", "8/60")
+MATCH_EXPIRY_DAYS = int(os.environ.get("MATCH_EXPIRY_DAYS", "21"))
+
 # Search: Wagtail's database backend (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 if ELASTICSEARCH_URL:

@@ -12,6 +12,7 @@ from django.db import transaction
 import benchmarks.demo
 import events.demo
 import learning.demo
+import learning.discussion_demo
 import practices.demo
 from portal import community_demo, demo
 from portal.newsletter import demo as newsletter_demo
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             event_index = events.demo.load_pages(home=home, rng=rng)
             self.step("newsletter: 200 subscribers, one sent issue and a draft")
             newsletter_demo.load_demo(home=home, rng=rng)
+            self.step("discussions and bench-learning")
+            learning.discussion_demo.load_discussions(rng=rng, stdout=self.stdout)
             self.step("navigation and footer")
             demo.set_navigation(
                 main=[
