@@ -255,3 +255,54 @@ def room_sync_participants(*, match: MatchRequest) -> None:
     room.participants.remove(*removed)
     for user_id in removed:
         transaction.on_commit(lambda user_id=user_id: live.force_disconnect(user_id, room_id=room.pk))
+
+
+@transaction.atomic
+def match_practice_case_draft(*, match: MatchRequest, by):
+    """An editor turns a closed match's outcome into a draft practice case (unpublished, for editing in
+    the admin). Returns the draft; a second call returns the same page."""
+    from django.utils.html import escape, linebreaks
+    from django.utils.text import slugify
+
+    from practices.models import PracticeCasePage, PracticeIndexPage, ServiceArea
+
+    if not access.is_editor(by):
+        raise PermissionDenied(_("Only editors turn an outcome into a practice case."))
+    match = MatchRequest.objects.select_for_update().get(pk=match.pk)
+    if match.status != MatchRequest.Status.CLOSED or not match.outcome:
+        raise ValidationError(_("Only a closed match with an outcome can become a practice case."))
+    if match.practice_case_id:
+        return match.practice_case.specific
+    library = PracticeIndexPage.objects.first()
+    if library is None:
+        raise ValidationError(_("There is no practice library page to put the case in."))
+    title = (_("%(authority)s: %(subject)s") % {"authority": match.authority, "subject": match.subject})[:255]
+    base = slugify(title)[:70] or "bench-learning-case"
+    slug, n = base, 1
+    while library.get_children().filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    page = PracticeCasePage(
+        title=title,
+        slug=slug,
+        summary=match.outcome[:600],
+        user_centricity=linebreaks(escape(match.outcome)),
+        service_area=ServiceArea.GENERAL,
+        year_launched=(match.closed_at or timezone.now()).year,
+        live=False,
+        owner=by,
+    )
+    library.add_child(instance=page)
+    sides = [
+        match.authority_id,
+        *match.invitations.filter(status=MatchInvitation.Status.ACCEPTED).values_list(
+            "authority_id", flat=True
+        ),
+    ]
+    page.authorities.set(Authority.objects.filter(pk__in=sides))
+    if match.subpillar_id:
+        page.sub_pillars.set([match.subpillar])
+    page.save_revision(user=by, log_action=True)
+    match.practice_case = page
+    match.save(update_fields=["practice_case"])
+    return page

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:match_id>/", views.match_detail, name="detail"),
     path("<int:match_id>/invite/", views.match_invite, name="invite"),
     path("<int:match_id>/close/", views.match_close, name="close"),
+    path("<int:match_id>/practice-case/", views.match_practice_case, name="practice_case"),
     path("invitations/<int:invitation_id>/answer/", views.invitation_respond, name="respond"),
 ]

@@ -173,3 +173,19 @@ def match_close(request, match_id: int):
             )
             return redirect("matches:detail", match_id=match.pk)
     return match_detail(request, match_id, close_form=form, status=400)
+
+
+@login_required
+@require_POST
+def match_practice_case(request, match_id: int):
+    """Editors: draft a practice case from the outcome, then edit it in the admin."""
+    match = _match_or_403(request, match_id)
+    try:
+        page = match_services.match_practice_case_draft(match=match, by=request.user)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+        return redirect("matches:detail", match_id=match.pk)
+    flash.success(
+        request, _("A draft practice case was made from the outcome. Complete it before publishing.")
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -163,3 +163,28 @@ def test_close_with_outcome(request_11, published):
     )
     request_11.refresh_from_db()
     assert request_11.status == MatchRequest.Status.CLOSED and "panel" in request_11.outcome
+
+
+def test_editors_turn_a_closed_outcome_into_a_draft_practice_case(request_11, published):
+    from wagtail.models import Page
+
+    from benchmarks.factories import EditorFactory
+    from portal.factories import HomePageFactory
+    from practices.factories import PracticeIndexPageFactory
+
+    library = PracticeIndexPageFactory(parent=HomePageFactory(parent=Page.get_first_root_node(), slug="h"))
+    [invitation] = match_services.match_invite(
+        match=request_11, by=rep(published, "espoo"), authority_ids=[published["ghent"].pk]
+    )
+    match_services.invitation_respond(invitation=invitation, by=rep(published, "ghent"), accept=True)
+    editor = EditorFactory()
+    with pytest.raises(ValidationError):
+        match_services.match_practice_case_draft(match=request_11, by=editor)  # not closed yet
+    match_services.match_close(match=request_11, by=rep(published, "espoo"), outcome="Ghent's resident panel, step by step.")
+    with pytest.raises(PermissionDenied):
+        match_services.match_practice_case_draft(match=request_11, by=rep(published, "espoo"))
+    page = match_services.match_practice_case_draft(match=request_11, by=editor)
+    assert not page.live and page.get_parent().specific == library
+    assert page.summary.startswith("Ghent's resident panel")
+    assert set(page.authorities.values_list("slug", flat=True)) == {"espoo", "ghent"}
+    assert match_services.match_practice_case_draft(match=request_11, by=editor) == page
