@@ -1,26 +1,15 @@
 """Who may read, write and moderate discussions and matches (one place, used by views and consumers)."""
 
 from benchmarks.models import Authority
-from portal import roles
+from portal import permissions
 
 from .models import MatchRequest, Room
 
-MEMBER_GROUPS = (roles.MEMBERS, roles.REPRESENTATIVES, roles.EDITORS, roles.MODERATORS)
-
-
-def is_member(user) -> bool:
-    """Members of the community (any of its groups) may post; visitors only read open rooms."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.groups.filter(name__in=MEMBER_GROUPS).exists()
-
-
-def is_moderator(user) -> bool:
-    return roles.user_has_role(user, roles.MODERATORS)
-
-
-def is_editor(user) -> bool:
-    return roles.user_has_role(user, roles.EDITORS)
+# The portal's role checks (portal/permissions.py): a member is an active, logged-in account (its
+# e-mail confirmed); moderators are the Moderators group plus editors; superusers pass every check.
+is_member = permissions.is_member
+is_moderator = permissions.is_moderator
+is_editor = permissions.is_editor
 
 
 def can_read_room(user, room: Room) -> bool:

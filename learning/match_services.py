@@ -122,6 +122,7 @@ def match_invite(*, match: MatchRequest, by, authority_ids: list[int]) -> list[M
                     },
                     url=match_url(match),
                 ),
+                urgent=True,
             )
     return invitations
 
@@ -189,6 +190,7 @@ def invitation_respond(*, invitation: MatchInvitation, by, accept: bool, note: s
                 text=invitation.response_note or subject,
                 url=match_url(match),
             ),
+            urgent=True,
         )
     return invitation
 
@@ -287,6 +289,7 @@ def match_practice_case_draft(*, match: MatchRequest, by):
         slug=slug,
         summary=match.outcome[:600],
         user_centricity=linebreaks(escape(match.outcome)),
+        impact=linebreaks(escape(match.outcome)),
         service_area=ServiceArea.GENERAL,
         year_launched=(match.closed_at or timezone.now()).year,
         live=False,

@@ -1,7 +1,10 @@
-"""The one place the learning app notifies a member: e-mail, plus a live message over their sockets.
+"""The one place the learning app notifies a member: an in-app notification (portal.notifications), a
+live message over their open sockets and, for what needs an answer, an e-mail.
 
-When the portal's in-app notifications (portal.Notification) land, this function hands over to them;
-callers do not change.
+- Match invitations and answers need action within MATCH_EXPIRY_DAYS: they are e-mailed at once
+  (`urgent=True`), whatever the member's digest preference.
+- Mentions follow the member's e-mail preference (at once, daily or weekly digest, never) through
+  `notification_send(email=True)`.
 """
 
 from dataclasses import dataclass
@@ -9,6 +12,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.text import Truncator
+
+from portal.notifications.services import notification_send
 
 from . import live
 
@@ -21,14 +27,21 @@ class Notice:
     url: str  # path on the portal
 
 
-def notify(*, user, notice: Notice, email: bool = True) -> None:
-    """Notify one member after the current transaction commits (nothing is sent if it rolls back)."""
+def notify(*, user, notice: Notice, urgent: bool = False) -> None:
+    """Notify one member; the live message and the urgent e-mail leave after the commit."""
+    notification_send(
+        recipient=user,
+        kind=notice.kind,
+        text=Truncator(notice.subject).chars(500),
+        url=notice.url,
+        email=not urgent,
+    )
 
     def send() -> None:
         live.send_to_user(
             user.pk, {"type": "notification", "kind": notice.kind, "text": notice.subject, "url": notice.url}
         )
-        if email and user.email:
+        if urgent and user.email:
             link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + notice.url
             send_mail(notice.subject, f"{notice.text}\n\n{link}\n", None, [user.email], fail_silently=True)
 

@@ -24,9 +24,12 @@ def test_post_sanitises_markdown_and_keeps_the_source(room, member):
 
 
 def test_visitors_and_non_members_cannot_post(room):
-    outsider = UserFactory(email="nobody@example.org")  # logged in but in no community group
-    with pytest.raises(PermissionDenied):
-        services.message_post(room=room, author=outsider, body="hello")
+    from django.contrib.auth.models import AnonymousUser
+
+    unconfirmed = UserFactory(email="nobody@example.org", is_active=False)  # e-mail not confirmed yet
+    for outsider in (unconfirmed, AnonymousUser()):
+        with pytest.raises(PermissionDenied):
+            services.message_post(room=room, author=outsider, body="hello")
     assert not Message.objects.exists()
 
 
@@ -66,15 +69,21 @@ def test_reply_must_be_in_the_same_room(room, private_room, member):
     assert reply.reply_to == first
 
 
-def test_mentions_notify_by_email_and_are_emphasised(
+def test_mentions_notify_in_app_and_by_email_and_are_emphasised(
     room, member, other_member, django_capture_on_commit_callbacks
 ):
+    from portal.notifications.models import Notification
+
+    other_member.email_frequency = "immediate"  # mentions follow the member's e-mail preference
+    other_member.save()
     with django_capture_on_commit_callbacks(execute=True):
         message = services.message_post(room=room, author=member, body="What do you think, @oskar-other?")
     assert list(message.mentions.all()) == [other_member]
     assert "<strong>@oskar-other</strong>" in message.body_html
     assert [m.to for m in mail.outbox] == [[other_member.email]]
-    assert "mentioned you" in mail.outbox[0].subject and f"#message-{message.pk}" in mail.outbox[0].body
+    assert f"#message-{message.pk}" in mail.outbox[0].body
+    notification = Notification.objects.get(recipient=other_member)
+    assert notification.kind == "mention" and "mentioned you" in notification.text
 
 
 def test_mentions_in_private_rooms_only_reach_participants(private_room, member, other_member):

@@ -180,7 +180,9 @@ def test_editors_turn_a_closed_outcome_into_a_draft_practice_case(request_11, pu
     editor = EditorFactory()
     with pytest.raises(ValidationError):
         match_services.match_practice_case_draft(match=request_11, by=editor)  # not closed yet
-    match_services.match_close(match=request_11, by=rep(published, "espoo"), outcome="Ghent's resident panel, step by step.")
+    match_services.match_close(
+        match=request_11, by=rep(published, "espoo"), outcome="Ghent's resident panel, step by step."
+    )
     with pytest.raises(PermissionDenied):
         match_services.match_practice_case_draft(match=request_11, by=rep(published, "espoo"))
     page = match_services.match_practice_case_draft(match=request_11, by=editor)
