@@ -17,6 +17,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("learning", "0004_discussions_and_matchmaking"), ("portal", "0003_roles")]
+    dependencies = [("learning", "0005_discussions_and_matchmaking"), ("portal", "0003_roles")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
