@@ -1,0 +1,271 @@
+#!/usr/bin/env python
+"""Measure the site-wide search and its suggestions with 10,000 practice cases and 2,000 other pages.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/search \
+        .venv/bin/python scripts/bench/benchmark_search.py [--cases 10000] [--pages 2000] [--requests 40]
+
+On the database named by DATABASE_URL (a SQLite file when unset), inside one transaction that is rolled
+back at the end (nothing is left behind): migrates, bulk-inserts N synthetic practice cases (tags,
+authorities in 10 countries, sub-pillars, principles, years) and M standard pages under the site's home
+page, builds the search index with Wagtail's own indexer (the same as `manage.py update_index`), then
+requests /search/ and /search/suggest/ in-process (Django test client, no network) and prints the median
+and 95th percentile per kind of request. The search page is rendered whole (template included).
+
+Prints figures only; nothing here asserts a time. The machine may be shared: run it twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+WORDS = (
+    "digital service residents city region portal permit parking school childcare housing benefit tax "
+    "waste library health care senior mobility bus ticket payment identity login chatbot appointment "
+    "feedback survey design prototype journey accessibility language data sharing interoperability "
+    "platform open source procurement training skills team budget online form registration moving "
+    "business licence complaint redress satisfaction adoption burden environment energy green smart"
+).split()
+TAG_NAMES = [
+    "co-creation", "chatbots", "open data", "digital identity", "once only", "user research",
+    "accessibility", "mobility", "proactive services", "life events", "personas", "service design",
+    "payments", "appointments", "plain language", "feedback",
+]  # fmt: skip
+COUNTRIES = ["FI", "BE", "IT", "ES", "PL", "DE", "FR", "SE", "PT", "UA"]
+
+SEARCHES = [
+    ("one common word", "/search/?q=digital"),
+    ("two words", "/search/?q=parking+permit"),
+    ("a tag name (taxonomy)", "/search/?q=co-creation"),
+    ("an authority name", "/search/?q=Authority+17"),
+    ("two facets", "/search/?q=digital&country=FI&tag=chatbots"),
+    ("type tab and facet", "/search/?q=service&type=practice&principle=privacy"),
+    ("newest first, page 3", "/search/?q=residents&order=date&page=3"),
+    ("no results (spelling hints)", "/search/?q=parkign+permti"),
+]
+SUGGESTIONS = ["di", "dig", "park", "co-cr", "auth", "resid", "chatb", "zz"]
+
+
+def timed(client, url: str, repeats: int) -> tuple[float, float, float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        response = client.get(url, HTTP_HOST="localhost")
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    ordered = sorted(times)
+    return statistics.median(times), ordered[max(0, int(round(0.95 * len(ordered))) - 1)], ordered[-1]
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+class Rollback(Exception):
+    pass
+
+
+def build(*, cases: int, pages: int, rng: random.Random) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from taggit.models import Tag
+    from wagtail.models import Locale, Page
+
+    from benchmarks.models import Authority, SubPillar
+    from portal.demo import ensure_home_page
+    from portal.models import StandardPage
+    from portal.principles import Principle
+    from practices.models import PracticeCasePage, PracticeCaseTag, PracticeIndexPage
+
+    home = ensure_home_page()
+    locale = Locale.get_default()
+    library = PracticeIndexPage.objects.first()
+    if library is None:
+        library = home.add_child(instance=PracticeIndexPage(title="Good practices", slug="practices"))
+    authorities = [
+        Authority(name=f"Authority {i}", slug=f"authority-{i}", country=COUNTRIES[i % len(COUNTRIES)])
+        for i in range(200)
+    ]
+    Authority.objects.bulk_create(authorities)
+    authorities = list(Authority.objects.filter(slug__startswith="authority-"))
+    tags = [
+        Tag.objects.get_or_create(name=name, defaults={"slug": name.replace(" ", "-")})[0]
+        for name in TAG_NAMES
+    ]
+    subpillars = list(SubPillar.objects.filter(edition__revision="2023"))
+    principles = list(Principle.values)
+
+    def add_children(parent, model, count, fields):
+        """Pages written in bulk: the tree rows, then the model's own table, as Wagtail would."""
+        ct = ContentType.objects.get_for_model(model)
+        start = parent.numchild
+        now = timezone.now()
+        base_rows = []
+        for i in range(count):
+            number = start + i + 1
+            slug = f"{model._meta.model_name}-{number}"
+            title = fields["title"](i)
+            base_rows.append(
+                Page(
+                    path=parent.path + _step(number),
+                    depth=parent.depth + 1,
+                    numchild=0,
+                    title=title,
+                    draft_title=title,
+                    slug=slug,
+                    url_path=f"{parent.url_path}{slug}/",
+                    content_type=ct,
+                    live=True,
+                    locale=locale,
+                    first_published_at=now - timezone.timedelta(days=rng.randint(0, 3650)),
+                    last_published_at=now,
+                )
+            )
+        created = Page.objects.bulk_create(base_rows, batch_size=1000)
+        if created[0].pk is None:  # SQLite before RETURNING: read the keys back
+            by_path = dict(Page.objects.filter(path__in=[p.path for p in created]).values_list("path", "pk"))
+            for page in created:
+                page.pk = page.id = by_path[page.path]
+        Page.objects.filter(pk=parent.pk).update(numchild=start + count)
+        parent.numchild = start + count
+        children = []
+        for i, page in enumerate(created):
+            child = model(page_ptr_id=page.pk, **{k: v(i) for k, v in fields.items() if k != "title"})
+            children.append(child)
+        local_fields = [f for f in model._meta.local_concrete_fields]
+        for offset in range(0, len(children), 1000):
+            model.objects._insert(children[offset : offset + 1000], fields=local_fields)
+        return [page.pk for page in created]
+
+    case_ids = add_children(
+        library,
+        PracticeCasePage,
+        cases,
+        {
+            "title": lambda i: f"{sentence(rng, rng.randint(2, 5))[:-1]} in Authority {i % 200}",
+            "summary": lambda i: sentence(rng, 25),
+            "description": lambda i: "<p>" + sentence(rng, 60) + "</p>",
+            "user_centricity": lambda i: "<p>" + sentence(rng, 30) + "</p>",
+            "impact": lambda i: "<p>" + sentence(rng, 30) + "</p>",
+            "service_area": lambda i: "general",
+            "life_event": lambda i: "",
+            "status": lambda i: "live",
+            "year_launched": lambda i: rng.randint(2012, 2025),
+            "principles": lambda i: rng.sample(principles, rng.randint(0, 3)),
+            "resources": lambda i: "[]",
+            "contact_name": lambda i: "",
+            "contact_role": lambda i: "",
+            "contact_email": lambda i: "",
+            "contact_phone": lambda i: "",
+        },
+    )
+    PracticeCaseTag.objects.bulk_create(
+        [PracticeCaseTag(content_object_id=pk, tag=tag) for pk in case_ids for tag in rng.sample(tags, 2)],
+        batch_size=5000,
+    )
+    Through = PracticeCasePage.authorities.through
+    Through.objects.bulk_create(
+        [Through(practicecasepage_id=pk, authority=authorities[i % 200]) for i, pk in enumerate(case_ids)],
+        batch_size=5000,
+    )
+    Through = PracticeCasePage.sub_pillars.through
+    Through.objects.bulk_create(
+        [
+            Through(practicecasepage_id=pk, subpillar=sp)
+            for pk in case_ids
+            for sp in rng.sample(subpillars, 2)
+        ],
+        batch_size=5000,
+    )
+    add_children(
+        home,
+        StandardPage,
+        pages,
+        {
+            "title": lambda i: sentence(rng, rng.randint(2, 6))[:-1],
+            "introduction": lambda i: sentence(rng, 30),
+            "body": lambda i: "[]",
+        },
+    )
+
+
+def _step(number: int) -> str:
+    """Treebeard's materialised-path step (4 characters, base 36)."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while number:
+        number, digit = divmod(number, 36)
+        out = alphabet[digit] + out
+    return out.rjust(4, "0")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--pages", type=int, default=2_000)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client
+    from wagtail.models import Page
+
+    from benchmarks.models import Authority
+    from search.backends import backend_kind
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), search: {backend_kind()}")
+    rng = random.Random(args.seed)
+    try:
+        with transaction.atomic():
+            start = time.perf_counter()
+            build(cases=args.cases, pages=args.pages, rng=rng)
+            print(f"built {args.cases} cases and {args.pages} pages in {time.perf_counter() - start:.1f} s")
+            start = time.perf_counter()
+            call_command("update_index", verbosity=0)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            print(f"indexed in {time.perf_counter() - start:.1f} s")
+            print(f"pages: {Page.objects.count()}, authorities: {Authority.objects.count()}")
+
+            client = Client()
+            cache.clear()
+            print(
+                f"\n{'request':42} {'median':>8} {'p95':>8} {'max':>8}  (ms, {args.requests} requests each)"
+            )
+            worst_search = worst_suggest = 0.0
+            for label, url in SEARCHES:
+                median, p95, top = timed(client, url, args.requests)
+                worst_search = max(worst_search, p95)
+                print(f"search: {label:34} {median:8.1f} {p95:8.1f} {top:8.1f}")
+            all_suggest = []
+            for prefix in SUGGESTIONS:
+                median, p95, top = timed(client, f"/search/suggest/?q={prefix}", args.requests)
+                worst_suggest = max(worst_suggest, p95)
+                all_suggest.append(p95)
+                print(f"suggest: {prefix!r:33} {median:8.1f} {p95:8.1f} {top:8.1f}")
+            print(f"\nworst search p95: {worst_search:.1f} ms (target < 150 ms)")
+            print(f"worst suggest p95: {worst_suggest:.1f} ms (target < 50 ms)")
+            raise Rollback
+    except Rollback:
+        print("rolled back: the database is as it was")
+
+
+if __name__ == "__main__":
+    main()
