@@ -8,6 +8,12 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import adapters
+        from django.conf import settings
+
+        from . import adapters, elastic, registry
 
         adapters.register_all()
+        if getattr(settings, "ELASTICSEARCH_URL", ""):
+            # The facets are Elasticsearch aggregations: their values must be indexed as keyword fields.
+            for rt in registry.result_types():
+                elastic.ensure_facet_fields(rt.model, [facet.lookup for facet in rt.facets.values()])

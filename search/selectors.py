@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from . import registry
-from .backends import SCORE, fulltext
+from . import elastic, registry
+from .backends import SCORE, backend_kind, fulltext
 from .expansion import compact, expand, suggest_spelling, words
 from .highlight import highlight, snippet
 
@@ -310,6 +310,38 @@ def load_hits(candidates: list[_Candidate], *, query: str, request=None) -> list
     return hits
 
 
+def _add_counts(
+    counts_by_facet, labels, facet: str, rt: registry.ResultType, counts: Mapping[str, int]
+) -> None:
+    """Add one type's counts for a facet to the totals, with the values' labels."""
+    totals = counts_by_facet.setdefault(facet, defaultdict(int))
+    names = labels.setdefault(facet, {})
+    label_of = rt.facet_labels.get(facet)
+    for value, n in counts.items():
+        totals[value] += n
+        names[value] = str(label_of(value)) if label_of else value
+
+
+def _facets(counts_by_facet, labels, filters: Mapping[str, str]) -> list[Facet]:
+    """The facets in display order, each value with its count; a selected value always shows."""
+    facets = []
+    for facet, label in registry.FACETS.items():
+        counts = dict(counts_by_facet.get(facet, {}))
+        names = labels.get(facet, {})
+        if facet in filters and filters[facet] not in counts:
+            counts[filters[facet]] = 0
+            names[filters[facet]] = filters[facet]
+        if not counts:
+            continue
+        if facet == "year":
+            ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
+        else:
+            ordered = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]].casefold()))
+        values = [FacetValue(value, names[value], n, filters.get(facet) == value) for value, n in ordered]
+        facets.append(Facet(facet, str(label), values, filters.get(facet)))
+    return facets
+
+
 @dataclass
 class SearchOutcome:
     query: str
@@ -347,6 +379,10 @@ def search(
     order = order if order in ORDERS else "relevance"
     selected = registry.get(type_key) if type_key else None
     terms = expand_query(query)
+    if backend_kind() == "elasticsearch":
+        return _search_elasticsearch(
+            query=query, terms=terms, filters=filters, selected=selected, order=order, request=request
+        )
     searches = [_TypeSearch(rt, query=query, terms=terms, user=user) for rt in registry.result_types()]
 
     types = []
@@ -362,33 +398,13 @@ def search(
         )
     in_scope = [s for s in searches if selected is None or s.rt.key == selected.key]
 
-    facets = []
-    for facet, label in registry.FACETS.items():
-        counts: dict[str, int] = defaultdict(int)
-        labels: dict[str, str] = {}
+    counts_by_facet: dict[str, dict[str, int]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for facet in registry.FACETS:
         for search_ in in_scope:
-            if facet not in search_.rt.facets:
-                continue
-            for value, n in search_.facet_counts(facet, filters).items():
-                counts[value] += n
-                label_of = search_.rt.facet_labels.get(facet)
-                labels[value] = str(label_of(value)) if label_of else value
-        if facet in filters and filters[facet] not in counts:
-            counts[filters[facet]] = 0
-            labels[filters[facet]] = filters[facet]
-        if not counts:
-            continue
-        ordered = sorted(counts.items(), key=lambda item: (-item[1], labels[item[0]].casefold()))
-        if facet == "year":
-            ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
-        facets.append(
-            Facet(
-                facet,
-                str(label),
-                [FacetValue(value, labels[value], n, filters.get(facet) == value) for value, n in ordered],
-                filters.get(facet),
-            )
-        )
+            if facet in search_.rt.facets:
+                _add_counts(counts_by_facet, labels, facet, search_.rt, search_.facet_counts(facet, filters))
+    facets = _facets(counts_by_facet, labels, filters)
     return SearchOutcome(
         query=query,
         results=SearchResults(
@@ -427,17 +443,20 @@ def autocomplete(*, query: str, user=None, limit: int = 8, request=None) -> list
     query = query.strip()
     if len(compact(query)) < 2:
         return []
-    backend = get_search_backend()
     folded = " ".join(words(query))
-    scored: list[tuple[tuple, Suggestion]] = []
-    for rt in registry.result_types():
-        for position, obj in enumerate(backend.autocomplete(query, rt.visible(user))[:limit]):
-            title = str(getattr(obj, rt.title_field))
-            starts = " ".join(words(title)).startswith(folded)
-            key = (0 if starts else 1, -rt.boost, position, rt.order)
-            scored.append((key, Suggestion(title, rt.url(obj, request), str(rt.label))))
-    scored.sort(key=lambda item: item[0])
-    suggestions = [suggestion for _key, suggestion in scored[:limit]]
+    if backend_kind() == "elasticsearch":
+        suggestions = _autocomplete_elasticsearch(query=query, limit=limit, request=request)
+    else:
+        backend = get_search_backend()
+        scored: list[tuple[tuple, Suggestion]] = []
+        for rt in registry.result_types():
+            for position, obj in enumerate(backend.autocomplete(query, rt.visible(user))[:limit]):
+                title = str(getattr(obj, rt.title_field))
+                starts = " ".join(words(title)).startswith(folded)
+                key = (0 if starts else 1, -rt.boost, position, rt.order)
+                scored.append((key, Suggestion(title, rt.url(obj, request), str(rt.label))))
+        scored.sort(key=lambda item: item[0])
+        suggestions = [suggestion for _key, suggestion in scored[:limit]]
     topics = []
     for names in taxonomy_vocabulary().values():
         for name in names:
@@ -452,3 +471,104 @@ def autocomplete(*, query: str, user=None, limit: int = 8, request=None) -> list
 def spelling_hints(query: str) -> list[str]:
     """Queries close to one that found nothing, from the site's titles, names and taxonomy."""
     return suggest_spelling(query, spelling_vocabulary())
+
+
+# --- Elasticsearch -------------------------------------------------------------------------------------
+
+
+def _elasticsearch_context():
+    """The backend, the indices of the registered types and the restricted page paths."""
+    from wagtail.models import PageViewRestriction
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    types = registry.result_types()
+    indices = sorted({backend.get_index_for_model(rt.model).name for rt in types})
+    restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    return backend, types, indices, restricted
+
+
+class ElasticsearchResults:
+    """Sliceable results of the Elasticsearch path (a request per slice), objects loaded from the database."""
+
+    def __init__(self, *, backend, count: int, build, types, query: str, request=None):
+        self.backend, self._count, self.build, self.types = backend, count, build, types
+        self.query, self.request = query, request
+
+    def count(self) -> int:
+        return min(self._count, MAX_RESULTS_DEPTH)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, min(index.stop or MAX_RESULTS_DEPTH, MAX_RESULTS_DEPTH)
+        search = self.build(offset=start, size=max(0, stop - start), aggregations=False)
+        response = self.backend.es.search(index=search._index, body=search.to_dict())
+        candidates = [
+            _Candidate(rt, pk, score=score) for rt, pk, score in elastic.parse_hits(response, self.types)
+        ]
+        return load_hits(candidates, query=self.query, request=self.request)
+
+
+def _search_elasticsearch(*, query, terms, filters, selected, order, request) -> SearchOutcome:
+    backend, types, indices, restricted = _elasticsearch_context()
+
+    def build(**kwargs):
+        return elastic.build_search(
+            query=query,
+            types=types,
+            indices=indices,
+            terms=terms,
+            filters=filters,
+            selected=selected.key if selected else None,
+            order=order,
+            restricted_paths=restricted,
+            **kwargs,
+        )
+
+    first = build(offset=0, size=0)
+    response = backend.es.search(index=indices, body=first.to_dict())
+    type_counts, facet_counts = elastic.parse_aggregations(response, types)
+    type_list = [
+        TypeCount(
+            rt.key, str(rt.label), type_counts.get(rt.key, 0), selected is not None and selected.key == rt.key
+        )
+        for rt in types
+    ]
+    counts_by_facet: dict[str, dict[str, int]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    scope = [rt for rt in types if selected is None or rt.key == selected.key]
+    for facet, counts in facet_counts.items():
+        label_type = next((rt for rt in scope if facet in rt.facets), None)
+        if label_type is not None:
+            _add_counts(counts_by_facet, labels, facet, label_type, counts)
+    return SearchOutcome(
+        query=query,
+        results=ElasticsearchResults(
+            backend=backend,
+            count=response["hits"]["total"]["value"],
+            build=build,
+            types=types,
+            query=query,
+            request=request,
+        ),
+        types=type_list,
+        facets=_facets(counts_by_facet, labels, filters),
+        terms=terms,
+        selected_type=selected.key if selected else None,
+        filters=filters,
+        order=order,
+    )
+
+
+def _autocomplete_elasticsearch(*, query: str, limit: int, request) -> list[Suggestion]:
+    backend, types, indices, restricted = _elasticsearch_context()
+    search = elastic.build_autocomplete(
+        query=query, types=types, indices=indices, size=limit, restricted_paths=restricted
+    )
+    response = backend.es.search(index=indices, body=search.to_dict())
+    hits = load_hits([_Candidate(rt, pk) for rt, pk, _score in elastic.parse_hits(response, types)], query="")
+    return [Suggestion(str(hit.title), hit.url, str(hit.result_type.label)) for hit in hits]

@@ -164,7 +164,15 @@ if ELASTICSEARCH_URL:
             "INDEX": os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "ucc"),
             "TIMEOUT": 5,
             "OPTIONS": {},
-            "INDEX_SETTINGS": {},
+            # Language-aware analysis: the index's default analyser stems and drops stop words of the
+            # portal's language (any built-in analyser name: english, french, german, italian...).
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "analysis": {
+                        "analyzer": {"default": {"type": os.environ.get("ELASTICSEARCH_ANALYZER", "english")}}
+                    }
+                }
+            },
         }
     }
 else:

@@ -208,12 +208,29 @@ def _step(number: int) -> str:
     return out.rjust(4, "0")
 
 
+def profile(client, urls: list[str]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url in urls:
+        client.get(url, HTTP_HOST="localhost")
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            client.get(url, HTTP_HOST="localhost")
+            elapsed = (time.perf_counter() - start) * 1000
+        total = sum(float(q["time"]) for q in queries.captured_queries) * 1000
+        print(f"{url}: {elapsed:.1f} ms, {len(queries)} queries taking {total:.1f} ms")
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]:
+            print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:400]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--pages", type=int, default=2_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--profile", action="store_true", help="list the slowest SQL of a search and a suggestion")
     args = parser.parse_args()
 
     import django
@@ -246,6 +263,8 @@ def main() -> None:
 
             client = Client()
             cache.clear()
+            if args.profile:
+                profile(client, ["/search/?q=digital&country=FI", "/search/suggest/?q=dig"])
             print(
                 f"\n{'request':42} {'median':>8} {'p95':>8} {'max':>8}  (ms, {args.requests} requests each)"
             )
