@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
-        from .accounts import providers
+        from .accounts import admin_hooks, providers  # noqa: F401
         from .newsletter import tracking  # noqa: F401  (anymail's webhook signal receiver)
         from .notifications import sources
 

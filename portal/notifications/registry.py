@@ -20,9 +20,10 @@ topic the member follows, newest first, grouped by kind:
 
     register_digest_source("events.new_events", new_events)
 
-Wagtail pages need no source of their own: the built-in "pages" source (portal.notifications.digests)
-includes every page first published in the window, with its tags (a `tags` manager) and whatever its
-optional `digest_topics()` method returns as topics, and the page itself.
+Wagtail pages need no source of their own: the built-in "pages" source (portal.notifications.sources)
+includes every page first published in the window, with as topics the page itself, its parent (so
+following a section such as the events index brings its new pages), its tags (a `tags` manager) and
+whatever its optional `digest_topics()` method returns.
 """
 
 from collections.abc import Callable, Iterable
@@ -49,6 +50,7 @@ class DigestItem:
 DigestSource = Callable[..., Iterable[DigestItem]]
 
 _followable: set[str] = set()
+_sections: set[str] = set()
 _sources: dict[str, DigestSource] = {}
 
 
@@ -58,9 +60,15 @@ def _label(model: type[models.Model] | str) -> str:
     return model._meta.label_lower
 
 
-def register_followable(model: type[models.Model] | str) -> None:
-    """Allow members to follow instances of this model ("app_label.ModelName" or the class)."""
+def register_followable(model: type[models.Model] | str, *, section: bool = False) -> None:
+    """Allow members to follow instances of this model ("app_label.ModelName" or the class).
+
+    `section=True` for index pages (the events, the practice library...): following one brings every new
+    page published below it into the digest, and the follows page offers them in its "section" list.
+    """
     _followable.add(_label(model))
+    if section:
+        _sections.add(_label(model))
 
 
 def is_followable(model: type[models.Model]) -> bool:
@@ -68,8 +76,22 @@ def is_followable(model: type[models.Model]) -> bool:
     return any(_label(m) in _followable for m in (model, *model._meta.get_parent_list()))
 
 
+def _installed(labels: set[str]) -> list[type[models.Model]]:
+    found = []
+    for label in sorted(labels):
+        try:
+            found.append(apps.get_model(label))
+        except LookupError:  # registered by name, app or model not installed
+            continue
+    return found
+
+
 def followable_models() -> list[type[models.Model]]:
-    return [apps.get_model(label) for label in sorted(_followable)]
+    return _installed(_followable)
+
+
+def section_models() -> list[type[models.Model]]:
+    return _installed(_sections)
 
 
 def topic_key(obj: models.Model) -> TopicKey:

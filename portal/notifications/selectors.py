@@ -47,3 +47,13 @@ def followers_of(*, target) -> QuerySet:
         follows__content_type=ContentType.objects.get_for_model(target),
         follows__object_id=target.pk,
     )
+
+
+def followable_sections():
+    """Live section pages (events, practice library...) a member can follow, in tree order."""
+    from wagtail.models import Page
+
+    from .registry import section_models
+
+    types = [ContentType.objects.get_for_model(model) for model in section_models()]
+    return Page.objects.live().filter(content_type__in=types).order_by("path")

@@ -10,10 +10,10 @@ from .registry import DigestItem, register_digest_source, register_followable, t
 
 
 def new_pages(*, since: datetime, until: datetime):
-    """Every page first published in the window, about its tags, its digest_topics() and itself."""
+    """Every page first published in the window, about itself, its parent, its tags and digest_topics()."""
     pages = Page.objects.live().filter(first_published_at__gt=since, first_published_at__lte=until).specific()
     for page in pages:
-        topics = [page]
+        topics = [page, page.get_parent().specific]
         tags = getattr(page, "tags", None)
         if tags is not None and hasattr(tags, "all"):
             topics.extend(tags.all())
@@ -64,5 +64,14 @@ def published_results(*, since: datetime, until: datetime):
 def register_defaults() -> None:
     register_followable(Tag)
     register_followable("benchmarks.Authority")
+    # Sections: following one brings its new pages into the digest (their apps may register more).
+    for section in (
+        "events.EventIndexPage",
+        "practices.PracticeIndexPage",
+        "learning.PolicyBriefIndexPage",
+        "learning.ToolkitIndexPage",
+    ):
+        register_followable(section, section=True)
+    register_followable("events.EventPage")
     register_digest_source("portal.pages", new_pages)
     register_digest_source("benchmarks.results", published_results)

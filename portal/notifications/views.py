@@ -91,6 +91,7 @@ def follows(request):
         {
             "groups": selectors.follows_by_type(user=request.user),
             "tags": Tag.objects.order_by("name"),
+            "sections": selectors.followable_sections(),
             "authorities": Authority.objects.order_by("name"),
         },
     )
@@ -99,12 +100,17 @@ def follows(request):
 @require_POST
 @member_required
 def follow_choice(request):
-    """The follows page's select boxes: a tag (by id) or an authority (by id)."""
-    model = {"tag": Tag, "authority": Authority}.get(request.POST.get("kind"))
-    if model is None or not request.POST.get("id", "").isdigit():
+    """The follows page's select boxes: a tag, an authority or a section (by id)."""
+    choices = {
+        "tag": Tag.objects.all(),
+        "authority": Authority.objects.all(),
+        "section": selectors.followable_sections(),
+    }
+    queryset = choices.get(request.POST.get("kind"))
+    if queryset is None or not request.POST.get("id", "").isdigit():
         messages.error(request, _("Choose something to follow."))
         return redirect("notifications:follows")
-    target = get_object_or_404(model, pk=request.POST["id"])
+    target = get_object_or_404(queryset, pk=request.POST["id"])
     services.follow_add(user=request.user, target=target)
     messages.success(request, _("You follow %(target)s.") % {"target": target})
     return redirect("notifications:follows")

@@ -392,3 +392,8 @@ def test_unconfirmed_tokens_expire_after_three_days():
         with pytest.raises(signing.SignatureExpired):
             read_confirmation_token(token)
     assert read_confirmation_token(token)["id"] == user.pk
+
+
+def test_admin_menu_links_community_managers_to_the_members_page(client):
+    client.force_login(EditorFactory())
+    assert reverse("members:manage").encode() in client.get("/admin/").content

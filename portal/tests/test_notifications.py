@@ -257,3 +257,47 @@ class TestDigests:
             call_command("send_digests")
         assert "Digests sent: 1" in capsys.readouterr().out
         assert "Espoo: UserCentriCities 2023 result published, 71%" in mail.outbox[0].body
+
+
+def test_follow_button_on_an_authority_profile(client, demo_site):
+    espoo_url = "/dashboard/authority/espoo/"
+    page = client.get(espoo_url)
+    assert b"Log in to follow Espoo" in page.content
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(espoo_url)
+    assert page.status_code == 200 and b'name="target" value="benchmarks.authority:' in page.content
+    espoo = AuthorityFactory(name="Espoo")
+    client.post(
+        reverse("notifications:follow"), {"target": f"benchmarks.authority:{espoo.pk}", "next": espoo_url}
+    )
+    assert b'aria-pressed="true"' in client.get(espoo_url).content
+
+
+def test_following_a_section_brings_its_new_pages(isolated_sources):
+    from wagtail.models import Page
+
+    from portal.factories import CommunityIndexPageFactory, HomePageFactory, StandardPageFactory
+    from portal.notifications import registry
+    from portal.notifications.sources import new_pages
+
+    register_digest_source("portal.pages", new_pages)
+    with (
+        mock.patch.object(registry, "_followable", set(registry._followable)),
+        mock.patch.object(registry, "_sections", set()),
+    ):
+        registry.register_followable("portal.CommunityIndexPage", section=True)
+        home = HomePageFactory(parent=Page.get_first_root_node(), slug="home-digest")
+        community = CommunityIndexPageFactory(parent=home, slug="community-digest")
+        other = StandardPageFactory(parent=home, slug="elsewhere", title="Elsewhere")
+        new = StandardPageFactory(parent=community, slug="new-page", title="A new community page")
+        Page.objects.filter(pk__in=[new.pk, other.pk]).update(
+            first_published_at=MONDAY_9 - timedelta(hours=1)
+        )
+        reader = UserFactory(email_frequency="daily")
+        reader.date_joined = MONDAY_9 - timedelta(days=3)
+        reader.save()
+        follow_add(user=reader, target=Page.objects.get(pk=community.pk))  # followed as the specific page
+        assert digests.digests_send_due(now=MONDAY_9).sent == 1
+    body = mail.outbox[0].body
+    assert "A new community page" in body and "Elsewhere" not in body
