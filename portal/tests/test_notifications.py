@@ -301,3 +301,42 @@ def test_following_a_section_brings_its_new_pages(isolated_sources):
         assert digests.digests_send_due(now=MONDAY_9).sent == 1
     body = mail.outbox[0].body
     assert "A new community page" in body and "Elsewhere" not in body
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_runs_send_one_digest_on_postgresql(isolated_sources):
+    """Two job runs at the same moment (threads, own connections): the unique log row lets one send."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent transactions")
+    tag = Tag.objects.create(name="chatbots")
+    reader = UserFactory(email_frequency="daily")
+    reader.date_joined = MONDAY_9 - timedelta(days=3)
+    reader.save()
+    follow_add(user=reader, target=tag)
+    barrier = threading.Barrier(2, timeout=20)
+
+    def source(*, since, until):
+        barrier.wait()  # both runs have chosen the members due before either sends
+        return [DigestItem(kind="Cases", title="New", url="", published_at=until, topics=topic_keys(tag))]
+
+    register_digest_source("tests.items", source)
+    results = []
+
+    def run():
+        try:
+            results.append(digests.digests_send_due(now=MONDAY_9))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(r.sent for r in results) == [0, 1]
+    assert len(mail.outbox) == 1
+    assert DigestLog.objects.filter(user=reader).count() == 1

@@ -77,8 +77,8 @@ def test_sign_up_confirm_edit_profile_and_use_the_directory(page, portal_server)
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("First name").fill("Bea")
     page.get_by_label("Last name").fill("Browser")
-    page.get_by_label("Job title").fill("Service designer")
-    page.get_by_label("Authority").select_option(label="Espoo")
+    page.get_by_role("textbox", name="Job title").fill("Service designer")
+    page.get_by_role("combobox", name="Authority").select_option(label="Espoo")
     page.get_by_label("Country").select_option("FI")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
@@ -106,7 +106,7 @@ def test_sign_up_confirm_edit_profile_and_use_the_directory(page, portal_server)
     assert_accessible(page)
 
     # Edit the profile: interests, photo, daily digest.
-    page.get_by_label("Job title").fill("Lead service designer")
+    page.get_by_role("textbox", name="Job title").fill("Lead service designer")
     page.get_by_label("Interests").fill("accessibility, co-design")
     page.locator("#id_photo").set_input_files(
         files=[{"name": "bea.png", "mimeType": "image/png", "buffer": png_bytes()}]
