@@ -122,13 +122,14 @@ def test_sign_up_confirm_edit_profile_and_use_the_directory(page, portal_server)
     # The directory, as a member: filter by country and interest.
     page.goto(server.url + "/members/")
     assert_accessible(page)
-    page.get_by_label("Country").select_option("FI")
-    page.get_by_label("Interest").select_option(label="co-design")
+    page.get_by_role("combobox", name="Country").select_option("FI")
+    page.get_by_role("combobox", name="Interest").select_option(label="co-design")
     with page.expect_navigation():
         page.locator("form.filters").get_by_role("button", name="Search").click()
-    assert page.get_by_role("link", name="Bea Browser").is_visible()
+    result = page.locator(".member-list").get_by_role("link", name="Bea Browser")
+    assert result.is_visible()
     with page.expect_navigation():
-        page.get_by_role("link", name="Bea Browser").click()
+        result.click()
     assert page.locator("h1").inner_text() == "Bea Browser"
     assert_accessible(page)
 
