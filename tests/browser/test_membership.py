@@ -24,8 +24,8 @@ PASSWORD = "a-Long-browser-passw0rd"
 
 def log_in(page, server, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{server.url}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.locator("main").get_by_label("E-mail address").fill(email)
+    page.locator("main").get_by_label("Password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
     assert "/accounts/login/" not in page.url, f"login failed for {email}"
@@ -71,18 +71,18 @@ def test_sign_up_confirm_edit_profile_and_use_the_directory(page, portal_server)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign up").click()
     assert page.locator("#id_email_error").is_visible()
-    assert page.get_by_label("E-mail address").get_attribute("aria-invalid") == "true"
+    assert page.locator("main").get_by_label("E-mail address").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
 
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("First name").fill("Bea")
-    page.get_by_label("Last name").fill("Browser")
-    page.get_by_role("textbox", name="Job title").fill("Service designer")
-    page.get_by_role("combobox", name="Authority").select_option(label="Espoo")
-    page.get_by_label("Country").select_option("FI")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_label("I have read the privacy notice").check()
+    page.locator("main").get_by_label("E-mail address").fill(email)
+    page.locator("main").get_by_label("First name").fill("Bea")
+    page.locator("main").get_by_label("Last name").fill("Browser")
+    page.locator("main").get_by_role("textbox", name="Job title").fill("Service designer")
+    page.locator("main").get_by_role("combobox", name="Authority").select_option(label="Espoo")
+    page.locator("main").get_by_label("Country").select_option("FI")
+    page.locator("main").get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_label("Password again").fill(PASSWORD)
+    page.locator("main").get_by_label("I have read the privacy notice").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Sign up").click()
     assert page.locator("h1").inner_text() == "Check your e-mail"
@@ -90,8 +90,8 @@ def test_sign_up_confirm_edit_profile_and_use_the_directory(page, portal_server)
 
     # Not usable before confirming.
     page.goto(f"{server.url}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_label("E-mail address").fill(email)
+    page.locator("main").get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
     assert "/accounts/login/" in page.url
@@ -106,12 +106,12 @@ def test_sign_up_confirm_edit_profile_and_use_the_directory(page, portal_server)
     assert_accessible(page)
 
     # Edit the profile: interests, photo, daily digest.
-    page.get_by_role("textbox", name="Job title").fill("Lead service designer")
-    page.get_by_label("Interests").fill("accessibility, co-design")
+    page.locator("main").get_by_role("textbox", name="Job title").fill("Lead service designer")
+    page.locator("main").get_by_label("Interests").fill("accessibility, co-design")
     page.locator("#id_photo").set_input_files(
         files=[{"name": "bea.png", "mimeType": "image/png", "buffer": png_bytes()}]
     )
-    page.get_by_label("E-mail me about my notifications").select_option("daily")
+    page.locator("main").get_by_label("E-mail me about my notifications").select_option("daily")
     with page.expect_navigation():
         page.get_by_role("button", name="Save my profile").click()
     assert page.url.endswith("/members/me/")
@@ -122,8 +122,8 @@ def test_sign_up_confirm_edit_profile_and_use_the_directory(page, portal_server)
     # The directory, as a member: filter by country and interest.
     page.goto(server.url + "/members/")
     assert_accessible(page)
-    page.get_by_role("combobox", name="Country").select_option("FI")
-    page.get_by_role("combobox", name="Interest").select_option(label="co-design")
+    page.locator("main").get_by_role("combobox", name="Country").select_option("FI")
+    page.locator("main").get_by_role("combobox", name="Interest").select_option(label="co-design")
     with page.expect_navigation():
         page.locator("form.filters").get_by_role("button", name="Search").click()
     result = page.locator(".member-list").get_by_role("link", name="Bea Browser")
@@ -135,10 +135,10 @@ def test_sign_up_confirm_edit_profile_and_use_the_directory(page, portal_server)
 
     # Follow an authority; the follows page lists it.
     page.goto(server.url + "/notifications/follows/")
-    page.get_by_label("An authority").select_option(label="Ghent")
+    page.locator("main").get_by_label("An authority").select_option(label="Ghent")
     with page.expect_navigation():
         page.get_by_role("button", name="Follow this authority").click()
-    assert page.get_by_role("button", name="Following: Ghent. Unfollow").is_visible()
+    assert page.get_by_role("button", name=re.compile(r"^Following\W+Ghent\W+Unfollow$")).is_visible()
     assert_accessible(page)
     log_out(page)
 
