@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.mail import email_send
+from portal.mail import absolute_url, email_send
 
 from .calendars import build_calendar
 from .models import EventPage, Registration
-from .selectors import absolute_url, calendar_entry
+from .selectors import calendar_entry
 
 ICS_KINDS = {"confirmed", "promoted", "reminder"}
 

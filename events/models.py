@@ -277,6 +277,10 @@ class EventPage(RoutablePageMixin, Page):
         pages = {page.pk: page for page in Page.objects.live().filter(pk__in=ids).specific()}
         return [pages[pk] for pk in ids if pk in pages]
 
+    def digest_topics(self) -> list[Page]:
+        """New events reach the members who follow their related practice cases and briefs."""
+        return self.related_live_pages()
+
     def get_context(self, request, *args, **kwargs):
         from .views import event_page_context
 

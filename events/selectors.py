@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+from portal.mail import absolute_url
 
 from .calendars import CalendarEntry
 from .models import EventPage, Registration
@@ -59,12 +61,8 @@ def registration_for(*, event: EventPage, user) -> Registration | None:
     """The member's active registration for the event (confirmed or on the waitlist), if any."""
     if not user.is_authenticated:
         return None
-    return (
-        event.registrations.filter(status__in=Registration.ACTIVE_STATUSES).filter(user=user).first()
-        or event.registrations.filter(
-            status__in=Registration.ACTIVE_STATUSES, email__iexact=user.email
-        ).first()
-    )
+    active = event.registrations.filter(status__in=Registration.ACTIVE_STATUSES)
+    return active.filter(Q(user=user) | Q(email__iexact=user.email)).first()
 
 
 def waitlist_position(*, registration: Registration) -> int | None:
@@ -105,11 +103,6 @@ def member_registrations(*, user) -> QuerySet[Registration]:
 
 
 # -- calendars --------------------------------------------------------------------------------------
-
-
-def absolute_url(path: str) -> str:
-    """An absolute address on the portal for e-mails and calendars (PORTAL_BASE_URL)."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def event_uid(event: EventPage) -> str:

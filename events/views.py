@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.ratelimits import LIMITED_MESSAGE, rate_limited
+
 from . import selectors, services
 from .calendars import build_calendar, google_calendar_url, outlook_calendar_url
 from .forms import EventFilterForm, VisitorRegistrationForm
@@ -105,6 +107,11 @@ def register(request, event: EventPage):
             messages.info(request, _("You were already registered."))
         return redirect("events:registration_detail", secret=outcome.registration.secret)
     form = VisitorRegistrationForm(request.POST)
+    if rate_limited(request, scope="register", address=request.POST.get("email", "")):
+        # Visitors' requests send e-mail: limited by IP and by address. Members' one-click registrations
+        # are not (they are accountable, idempotent and send mail only to their own address).
+        form.add_error(None, LIMITED_MESSAGE)
+        return _render_event(request, event, form=form, status=429)
     if not form.is_valid():
         return _render_event(request, event, form=form, status=400)
     try:

@@ -256,3 +256,47 @@ class TestFeeds:
 
     def test_my_events_needs_login(self, client, event_index):
         assert client.get("/registrations/").status_code == 302
+
+
+class TestRateLimit:
+    def test_visitor_requests_are_limited_by_address(self, client, event, settings):
+        settings.PORTAL_RATE_LIMITS = {"register": ("100/h", "2/h")}
+        data = {"name": "Ana", "email": "ana@example.org", "website": ""}
+        assert [client.post(event.url + "register/", data).status_code for _ in range(3)] == [200, 200, 429]
+        assert len(mail.outbox) == 2
+        assert client.post(event.url + "register/", {**data, "email": "joe@example.org"}).status_code == 200
+
+    def test_members_are_not_limited(self, client, event, settings):
+        settings.PORTAL_RATE_LIMITS = {"register": ("1/h", "1/h")}
+        for _ in range(3):
+            client.force_login(UserFactory())
+            assert client.post(event.url + "register/").status_code == 302
+
+
+class TestFollowAndDigests:
+    def test_members_can_follow_an_event(self, client, event):
+        from portal.notifications.registry import is_followable
+
+        assert is_followable(EventPage)
+        client.force_login(UserFactory())
+        assert 'name="target" value="events.eventpage:' in client.get(event.url).content.decode()
+
+    def test_updated_events_reach_their_followers(self, event):
+        from events.notifications import updated_events
+
+        before = timezone.now()
+        EventPage.objects.filter(pk=event.pk).update(first_published_at=before - dt.timedelta(days=3))
+        event.refresh_from_db()
+        event.save_revision().publish()
+        [item] = list(updated_events(since=before, until=timezone.now() + dt.timedelta(seconds=1)))
+        assert item.title == event.title
+        assert (
+            list(updated_events(since=timezone.now() + dt.timedelta(seconds=1), until=timezone.now())) == []
+        )
+
+    def test_new_events_are_about_their_related_pages(self, event_index):
+        from portal.factories import StandardPageFactory
+
+        brief = StandardPageFactory(parent=event_index.get_parent(), slug="brief")
+        event = EventPageFactory(parent=event_index, slug="rel", related_pages=[("page", brief)])
+        assert [page.pk for page in event.digest_topics()] == [brief.pk]
