@@ -2,16 +2,15 @@
 (Wagtail's workflow signals), and keeping page revisions and the search index in step with tag changes."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.models import WorkflowState
 from wagtail.search import index
 from wagtail.signals import workflow_approved, workflow_rejected
+
+from portal.mail import email_send
 
 from .models import PracticeCasePage
 
@@ -35,15 +34,11 @@ def _notify_submitter(workflow_state: WorkflowState, *, approved: bool) -> None:
         "case_url": base + (case.get_url() or ""),
         "submissions_url": base + library.url + library.reverse_subpage("my_submissions"),
     }
-    name = "approved" if approved else "rejected"
-    subject = (
-        _("Your practice case “%(title)s” is published")
-        if approved
-        else _("Your practice case “%(title)s” needs changes")
-    ) % {"title": case.title}
-    body = render_to_string(f"practices/email/case_{name}.txt", context)
+    prefix = "practices/email/case_" + ("approved" if approved else "rejected")
     recipient = case.submitted_by.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+    transaction.on_commit(
+        lambda: email_send(to=[recipient], template_prefix=prefix, context=context, tags=["practice-case"])
+    )
 
 
 @receiver(workflow_approved, sender=WorkflowState, dispatch_uid="practices-case-approved")

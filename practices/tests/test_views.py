@@ -68,6 +68,23 @@ class TestTagPage:
         assert "Usability lab" in html and "Practice cases" in html
         assert tagged_page_types()[0].model is PracticeCasePage
 
+    def test_briefs_and_toolkit_entries_with_the_tag_are_listed(self, client, library):
+        from django.apps import apps
+
+        if not apps.is_installed("learning") or not any(
+            entry.model_label == "learning.PolicyBriefPage" for entry in tagged_page_types()
+        ):
+            pytest.skip("the learning app has no tagged policy briefs")
+        from learning.factories import PolicyBriefIndexPageFactory, PolicyBriefPageFactory
+
+        briefs = PolicyBriefIndexPageFactory(parent=library.get_parent(), slug="briefs")
+        brief = PolicyBriefPageFactory(parent=briefs, title="Co-design in practice")
+        brief.tags.add("co-design")
+        brief.save()
+        PracticeCasePageFactory(parent=library, title="Usability lab", tags=["Co-design"])
+        html = client.get(library.url + "tag/co-design/").content.decode()
+        assert "Co-design in practice" in html and "Usability lab" in html and "Policy briefs" in html
+
     def test_registry_is_idempotent(self):
         before = len(tagged_page_types())
         register_tagged_page_type("practices.PracticeCasePage", label="Practice cases", order=0)
