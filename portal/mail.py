@@ -85,6 +85,36 @@ def email_build(
     return message
 
 
+def email_personalise(
+    message: EmailMultiAlternatives,
+    *,
+    to: Sequence[str],
+    replacements: Mapping[str, str],
+    metadata: Mapping[str, str] | None = None,
+) -> EmailMultiAlternatives:
+    """A copy of a rendered message for another recipient, with placeholder strings replaced in the
+    subject, both bodies and the headers. A mailing renders its templates once, not once per recipient."""
+
+    def fill(text: str) -> str:
+        for placeholder, value in replacements.items():
+            text = text.replace(placeholder, value)
+        return text
+
+    copy = EmailMultiAlternatives(
+        subject=fill(message.subject),
+        body=fill(message.body),
+        from_email=message.from_email,
+        to=list(to),
+        headers={name: fill(value) for name, value in message.extra_headers.items()},
+    )
+    for content, mimetype in message.alternatives:
+        copy.attach_alternative(fill(content), mimetype)
+    copy.attachments = list(message.attachments)
+    copy.tags = list(getattr(message, "tags", []))
+    copy.metadata = {**getattr(message, "metadata", {}), **(metadata or {})}
+    return copy
+
+
 def email_send(*, connection=None, **build_kwargs: Any) -> SentEmail:
     """Render (with `email_build`'s keyword arguments) and send one e-mail; backend errors propagate."""
     message = email_build(**build_kwargs)

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from portal.mail import absolute_url, absolutise_links, email_build, email_send
+from portal.mail import absolute_url, absolutise_links, email_build, email_personalise, email_send
 
 from .models import NewsletterDelivery, NewsletterIssuePage, Subscriber
 from .text import html_to_text
@@ -222,35 +222,68 @@ def issue_headers(*, unsubscribe_url: str) -> dict[str, str]:
     }
 
 
-def issue_message(*, rendered: RenderedIssue, subscriber: Subscriber | None, to: str, test: bool = False):
-    """The e-mail of one issue to one address (a subscriber, or an editor for a test)."""
-    if subscriber is not None:
-        urls = manage_urls(subscriber=subscriber)
-    else:  # a test to an editor: links that show what they would do, on a token nobody holds
-        urls = {
-            "unsubscribe_url": absolute_url(reverse("newsletter:unsubscribe", args=["test"])),
-            "preferences_url": absolute_url(reverse("newsletter:preferences", args=["test"])),
-        }
-    context = {"rendered": rendered, "test": test, **urls}
+#: Stand-ins for each recipient's own links: the e-mail is rendered once per language with these, then
+#: every copy gets its links by string replacement (portal.mail.email_personalise).
+PLACEHOLDER_URLS = {
+    "unsubscribe_url": "https://placeholder.invalid/unsubscribe/",
+    "preferences_url": "https://placeholder.invalid/preferences/",
+}
+
+
+def _issue_email(*, rendered: RenderedIssue, to: str, urls: dict[str, str], test: bool, language: str | None):
     return email_build(
         to=[to],
         template_prefix="newsletter/email/issue",
-        context=context,
+        context={"rendered": rendered, "test": test, **urls},
         headers=issue_headers(unsubscribe_url=urls["unsubscribe_url"]),
         from_email=settings.NEWSLETTER_FROM_EMAIL,
         tags=["newsletter"],
-        metadata={"newsletter_subscriber": str(subscriber.key) if subscriber else "test"},
-        language=subscriber.language if subscriber else None,
+        metadata={"newsletter_subscriber": "test" if test else ""},
+        language=language,
     )
 
 
+class IssueMailer:
+    """Builds the e-mail of one issue for each subscriber, rendering the templates once per language."""
+
+    def __init__(self, rendered: RenderedIssue) -> None:
+        self.rendered = rendered
+        self._models: dict[str, EmailMultiAlternatives] = {}
+
+    def message_for(self, subscriber: Subscriber) -> EmailMultiAlternatives:
+        model = self._models.get(subscriber.language)
+        if model is None:
+            model = _issue_email(
+                rendered=self.rendered,
+                to="placeholder@example.invalid",
+                urls=PLACEHOLDER_URLS,
+                test=False,
+                language=subscriber.language,
+            )
+            self._models[subscriber.language] = model
+        urls = manage_urls(subscriber=subscriber)
+        return email_personalise(
+            model,
+            to=[subscriber.email],
+            replacements={PLACEHOLDER_URLS[name]: url for name, url in urls.items()},
+            metadata={"newsletter_subscriber": str(subscriber.key)},
+        )
+
+
 def issue_send_test(*, issue: NewsletterIssuePage, by) -> str:
-    """Send the latest draft of the issue to the editor who asks. Returns the address used."""
+    """Send the latest draft of the issue to the editor who asks. Returns the address used. Its links point
+    to a token nobody holds: they show the pages without changing any subscription."""
     _require_sender(by)
     if not by.email:
         raise ValidationError(_("Your account has no e-mail address."))
     draft = issue.get_latest_revision_as_object()
-    message = issue_message(rendered=issue_render(issue=draft), subscriber=None, to=by.email, test=True)
+    urls = {
+        "unsubscribe_url": absolute_url(reverse("newsletter:unsubscribe", args=["test"])),
+        "preferences_url": absolute_url(reverse("newsletter:preferences", args=["test"])),
+    }
+    message = _issue_email(
+        rendered=issue_render(issue=draft), to=by.email, urls=urls, test=True, language=None
+    )
     message.send(fail_silently=False)
     return by.email
 
@@ -323,7 +356,7 @@ def issue_send_batch(*, issue_id: int) -> int:
     if not claimed:
         issue_finish_if_done(issue_id=issue_id)
         return 0
-    rendered = issue_render(issue=issue)
+    mailer = IssueMailer(issue_render(issue=issue))
     subscribers = Subscriber.objects.in_bulk([d.subscriber_id for d in claimed])
     sent = 0
     with get_connection() as connection:
@@ -332,7 +365,7 @@ def issue_send_batch(*, issue_id: int) -> int:
             if subscriber is None or not subscriber.can_receive:
                 _record(delivery, NewsletterDelivery.Status.SKIPPED, detail="no longer confirmed")
                 continue
-            message = issue_message(rendered=rendered, subscriber=subscriber, to=subscriber.email)
+            message = mailer.message_for(subscriber)
             message.connection = connection
             try:
                 message.send(fail_silently=False)

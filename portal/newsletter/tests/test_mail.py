@@ -52,3 +52,24 @@ def test_send_test_email_command():
     assert "provider message id 0" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("send_test_email", "not-an-address", stdout=StringIO())
+
+
+def test_email_personalise_copies_a_rendered_message_for_another_recipient():
+    from portal.mail import email_build, email_personalise
+
+    model = email_build(
+        to=["x@example.invalid"],
+        template_prefix="email/test_message",
+        context={"backend": "PLACEHOLDER", "sent_at": "now", "from_email": "a@example.org"},
+        headers={"List-Unsubscribe": "<PLACEHOLDER>"},
+        tags=["t"],
+        metadata={"a": "1"},
+    )
+    copy = email_personalise(
+        model, to=["b@example.org"], replacements={"PLACEHOLDER": "B-link"}, metadata={"b": "2"}
+    )
+    assert copy.to == ["b@example.org"] and copy.subject == model.subject
+    assert "B-link" in copy.body and "PLACEHOLDER" not in copy.body
+    assert "B-link" in copy.alternatives[0][0] and copy.extra_headers["List-Unsubscribe"] == "<B-link>"
+    assert copy.tags == ["t"] and copy.metadata == {"a": "1", "b": "2"}
+    assert "PLACEHOLDER" in model.body  # the model is left as it was

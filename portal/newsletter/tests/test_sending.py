@@ -46,6 +46,12 @@ def test_sends_in_batches_only_to_confirmed_with_headers_and_log(
     assert message.subject == "Spring news"
     html = message.alternatives[0][0]
     assert unsubscribe in message.body and unsubscribe in html
+    assert message.anymail_test_params["metadata"] == {"newsletter_subscriber": str(subscribers[0].key)}
+    other = next(m for m in mail.outbox if m.to == ["s1@example.org"])
+    assert manage_token(key=str(subscribers[1].key)) in other.extra_headers["List-Unsubscribe"]
+    assert token not in other.body and token not in other.alternatives[0][0]
+    everything = message.body + html + " ".join(message.extra_headers.values())
+    assert "placeholder" not in everything
     assert "Hello cities" in message.body and "report (https://example.org/x)" in message.body
     assert '<a href="https://example.org/x">report</a>' in html
     # the latest-pages block lists live home pages, with absolute links for mail clients
