@@ -397,3 +397,20 @@ def test_unconfirmed_tokens_expire_after_three_days():
 def test_admin_menu_links_community_managers_to_the_members_page(client):
     client.force_login(EditorFactory())
     assert reverse("members:manage").encode() in client.get("/admin/").content
+
+
+@pytest.mark.parametrize("delete_content", [False, True])
+def test_discussion_messages_stay_as_former_member_unless_deleted_too(delete_content):
+    from learning.factories import MessageFactory
+    from learning.models import Message
+
+    user = member(email="writer@example.org", password="my-passw0rd-1")
+    message = MessageFactory(author=user, body="What I think")
+    data = services.member_export(member=user)
+    assert [m["body"] for m in data["learning.discussions"]["data"]] == ["What I think"]
+    services.member_delete(member=user, by=user, password="my-passw0rd-1", delete_content=delete_content)
+    kept = Message.objects.filter(pk=message.pk).select_related("author").first()
+    if delete_content:
+        assert kept is None
+    else:
+        assert str(kept.author) == "Former member" and not kept.author.is_active
