@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -642,8 +642,9 @@ def _foreign_keys(cursor, table: str) -> list[tuple[str, str]]:
 
 def _drop_foreign_keys(cursor, table: str) -> list[tuple[str, str]]:
     """Drop the table's foreign keys and return them (name, definition), or return [] and change nothing
-    when that cannot be done at once: the tables are busy (lock wait over BULK_LOCK_TIMEOUT) or the
-    surrounding transaction has foreign key checks pending on them."""
+    when that cannot be done at once: the tables are busy (lock wait over BULK_LOCK_TIMEOUT), the
+    surrounding transaction has foreign key checks pending on them, or the database user does not own
+    them."""
     foreign_keys = _foreign_keys(cursor, table)
     if not foreign_keys:
         return []
@@ -654,7 +655,7 @@ def _drop_foreign_keys(cursor, table: str) -> list[tuple[str, str]]:
         with transaction.atomic():
             cursor.execute(f"SET LOCAL lock_timeout = '{BULK_LOCK_TIMEOUT}'")
             cursor.execute(f"ALTER TABLE {table} {drops}")
-    except OperationalError:
+    except DatabaseError:  # busy, pending checks, or not the table's owner: the ordinary path
         return []
     finally:
         cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
