@@ -201,6 +201,38 @@ def register_events() -> None:
     )
 
 
+def register_discussion_messages() -> None:
+    Message = get_model("learning.Message")
+    if Message is None:
+        return
+    from django.urls import reverse
+
+    def visible(user):
+        # Open rooms only (never a private match room, even for its participants), nothing deleted or hidden.
+        return Message.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True).exclude(
+            room__kind="private"
+        )
+
+    def url(message, request) -> str:
+        return reverse("discussions:room", args=[message.room.slug]) + f"#message-{message.pk}"
+
+    register(
+        ResultType(
+            key="message",
+            label=_("Discussions"),
+            model=Message,
+            visible=visible,
+            url=url,
+            text=lambda message: plain_text(message.body_html),
+            facets={"subpillar": "room__subpillar__name", "year": "created_at__year"},
+            date_field="created_at",
+            title_field="room__title",
+            text_fields=("body",),
+            order=60,
+        )
+    )
+
+
 def register_pages() -> None:
     """Every other page (home, standard pages, section index pages, the dashboard): "Pages"."""
 
@@ -229,5 +261,6 @@ def register_all() -> None:
     register_policy_briefs()
     register_toolkit_entries()
     register_events()
+    register_discussion_messages()
     register_authorities()
     register_pages()

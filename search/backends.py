@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import FloatField, QuerySet, Value
+from django.db.models import FloatField, Q, QuerySet, Value
 from wagtail.search.backends import get_search_backend
 
 SCORE = "_search_score"
@@ -37,8 +37,26 @@ def backend_kind(backend=None) -> str:
     return "other"
 
 
-def fulltext(queryset: QuerySet, query: str, *, operator: str = "and") -> FullText:
+def words_match(queryset: QuerySet, query: str, fields: tuple[str, ...]) -> FullText:
+    """For models outside the search index: every word of the query in one of `fields` (no ranking)."""
+    condition = Q()
+    for word in query.split():
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": word})
+        condition &= any_field
+    return FullText(
+        queryset.filter(condition).annotate(**{SCORE: Value(1.0, output_field=FloatField())}),
+        higher_is_better=True,
+    )
+
+
+def fulltext(queryset: QuerySet, query: str, *, operator: str = "and", text_fields=()) -> FullText:
     """The objects of `queryset` whose indexed text matches `query` (every word, stemmed)."""
+    from wagtail.search.index import Indexed
+
+    if not issubclass(queryset.model, Indexed):
+        return words_match(queryset, query, tuple(text_fields))
     backend = get_search_backend()
     kind = backend_kind(backend)
     results = backend.search(query, queryset, operator=operator)

@@ -94,6 +94,7 @@ class ResultType:
     - `facet_labels`: facet key -> `label(value) -> str` for values that are codes.
     - `specific`: load the specific page class (Wagtail pages).
     - `order`: position of the tab.
+    - `text_fields`: for models that are not `index.Indexed`, the fields a query's words are looked up in.
     """
 
     key: str
@@ -108,6 +109,7 @@ class ResultType:
     boost: float = 1.0
     facet_labels: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     order: int = 100
+    text_fields: tuple[str, ...] = ()  # for a model outside the search index: fields matched word by word
 
     def __post_init__(self):
         fields = {key: FacetField(f) if isinstance(f, str) else f for key, f in self.facets.items()}

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -23,6 +24,7 @@ from .backends import SCORE, backend_kind, fulltext
 from .expansion import compact, expand, suggest_spelling, words
 from .highlight import highlight, snippet
 
+MATCHED_KEYS_LIMIT = 20000  # above this many matches of one type, counts use a subquery instead of keys
 MAX_RESULTS_DEPTH = 1000  # deepest result reachable by paging (relevance needs the top N of each type)
 ORDERS = ("relevance", "date")
 VOCABULARY_CACHE_SECONDS = 300
@@ -163,7 +165,7 @@ class _TypeSearch:
         self.base = rt.visible(user)
         # Full text runs on every object of the model (the backend can only filter on indexed fields);
         # visibility applies on top as an ordinary database filter.
-        self.fulltext = fulltext(rt.model._default_manager.all(), query)
+        self.fulltext = fulltext(rt.model._default_manager.all(), query, text_fields=rt.text_fields)
         matches = Q(pk__in=self.fulltext.queryset.values("pk"))
         self.taxonomy_q = rt.taxonomy_q(terms)
         if self.taxonomy_q is not None:
@@ -173,8 +175,18 @@ class _TypeSearch:
     def supports(self, filters: Mapping[str, str]) -> bool:
         return all(facet in self.rt.facets for facet in filters)
 
+    @cached_property
+    def matched_keys(self) -> QuerySet:
+        """The matches' keys, fetched once (one full-text query) and reused by every count and facet, so
+        the database does not run the full-text match again in each aggregate. Very large match sets
+        stay a subquery."""
+        keys = list(self.matched.order_by().values_list("pk", flat=True)[: MATCHED_KEYS_LIMIT + 1])
+        if len(keys) > MATCHED_KEYS_LIMIT:
+            return self.matched
+        return self.rt.model._default_manager.filter(pk__in=keys)
+
     def filtered(self, filters: Mapping[str, str], *, except_facet: str | None = None) -> QuerySet:
-        queryset = self.matched
+        queryset = self.matched_keys
         for facet, value in filters.items():
             if facet != except_facet:
                 queryset = queryset.filter(_facet_filter(self.rt, facet, value))
@@ -277,6 +289,21 @@ class SearchResults:
         )
 
 
+def title_of(rt: registry.ResultType, obj) -> str:
+    """The title of an object, following a lookup such as "room__title"."""
+    value = obj
+    for part in rt.title_field.split("__"):
+        value = getattr(value, part)
+    return str(value)
+
+
+def indexed_types() -> list[registry.ResultType]:
+    """Types in the search backend's index (the others are matched in the database only)."""
+    from wagtail.search.index import Indexed
+
+    return [rt for rt in registry.result_types() if issubclass(rt.model, Indexed)]
+
+
 def load_hits(candidates: list[_Candidate], *, query: str, request=None) -> list[Hit]:
     """The objects of these candidates, one query per type, in the candidates' order."""
     by_type: dict[str, list[Any]] = defaultdict(list)
@@ -296,7 +323,7 @@ def load_hits(candidates: list[_Candidate], *, query: str, request=None) -> list
         obj = objects.get((rt.key, candidate.pk))
         if obj is None:
             continue
-        title = str(getattr(obj, rt.title_field))
+        title = title_of(rt, obj)
         hits.append(
             Hit(
                 result_type=rt,
@@ -449,9 +476,9 @@ def autocomplete(*, query: str, user=None, limit: int = 8, request=None) -> list
     else:
         backend = get_search_backend()
         scored: list[tuple[tuple, Suggestion]] = []
-        for rt in registry.result_types():
+        for rt in indexed_types():
             for position, obj in enumerate(backend.autocomplete(query, rt.visible(user))[:limit]):
-                title = str(getattr(obj, rt.title_field))
+                title = title_of(rt, obj)
                 starts = " ".join(words(title)).startswith(folded)
                 key = (0 if starts else 1, -rt.boost, position, rt.order)
                 scored.append((key, Suggestion(title, rt.url(obj, request), str(rt.label))))
@@ -482,7 +509,7 @@ def _elasticsearch_context():
     from wagtail.search.backends import get_search_backend
 
     backend = get_search_backend()
-    types = registry.result_types()
+    types = indexed_types()
     indices = sorted({backend.get_index_for_model(rt.model).name for rt in types})
     restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
     return backend, types, indices, restricted
