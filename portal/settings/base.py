@@ -133,7 +133,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("REDIS_PREFIX", "ucc")},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("REDIS_PREFIX", "ucc"),
+                # Messages waiting per connection before new ones are dropped (busy rooms: raise it).
+                "capacity": int(os.environ.get("CHANNEL_LAYER_CAPACITY", "1000")),
+            },
         }
     }
     CACHES = {

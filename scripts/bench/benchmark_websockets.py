@@ -90,18 +90,30 @@ def prepare(*, clients: int, rooms: int) -> tuple[list[str], list[str]]:
 
 
 def server_rss_kib(pattern: str) -> int:
-    total = 0
+    """Resident memory of the server processes: those whose command line has `pattern` and all their
+    descendants (uvicorn's workers are spawned by multiprocessing and do not repeat it)."""
+    parents, rss, cmdlines = {}, {}, {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if pattern not in cmdline or "benchmark_websockets" in cmdline:
-                continue
+            cmdlines[pid] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                if line.startswith("PPid:"):
+                    parents[pid] = line.split()[1]
+                elif line.startswith("VmRSS:"):
+                    rss[pid] = int(line.split()[1])
         except OSError:
             continue
-    return total
+    roots = {pid for pid, cmd in cmdlines.items() if pattern in cmd and "benchmark_websockets" not in cmd}
+
+    def in_server(pid: str) -> bool:
+        seen = 0
+        while pid and pid != "0" and seen < 50:
+            if pid in roots:
+                return True
+            pid, seen = parents.get(pid, ""), seen + 1
+        return False
+
+    return sum(value for pid, value in rss.items() if in_server(pid))
 
 
 async def run(args, keys: list[str], slugs: list[str]) -> None:
@@ -115,7 +127,13 @@ async def run(args, keys: list[str], slugs: list[str]) -> None:
     sockets = []
     rss_before = server_rss_kib(args.server_pattern)
 
+    gate = asyncio.Semaphore(args.connect_concurrency)
+
     async def open_socket(i: int):
+        async with gate:
+            return await _open(i)
+
+    async def _open(i: int):
         room = i % len(slugs)
         for attempt in range(5):
             try:
@@ -217,6 +235,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="spread the posting over this time")
     parser.add_argument("--drain", type=float, default=20.0, help="seconds to wait for late deliveries")
     parser.add_argument("--server-pattern", default="portal.asgi:application")
+    parser.add_argument("--connect-concurrency", type=int, default=50, help="handshakes in flight at once")
     args = parser.parse_args()
     keys, slugs = prepare(clients=args.clients, rooms=args.rooms)
     asyncio.run(run(args, keys, slugs))
