@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",  # the database queue behind TASKS_BACKEND=django_tasks_db.DatabaseBackend
     "channels",
     "anymail",
     "corsheaders",
@@ -217,8 +218,10 @@ NEWSLETTER_RESEND_INTERVAL = int(os.environ.get("NEWSLETTER_RESEND_INTERVAL", "9
 NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")  # only if you process it
 NEWSLETTER_LIST_ID = os.environ.get("NEWSLETTER_LIST_ID", "newsletter.usercentricities.eu")
 
-# Background jobs (mail, digests, reindex): run immediately unless TASKS_BACKEND names another
-# django-tasks backend (for example django_tasks.backends.database.DatabaseBackend with its worker).
+# Background jobs (mail, newsletter batches, digests, reminders, reindex): run immediately, inside
+# the request, unless TASKS_BACKEND names another django-tasks backend. In production set
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker` (one or more
+# processes, any machine with the database) so requests only enqueue.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
