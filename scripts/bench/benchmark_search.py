@@ -230,7 +230,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--profile", action="store_true", help="list the slowest SQL of a search and a suggestion")
+    parser.add_argument(
+        "--profile", action="store_true", help="list the slowest SQL of a search and a suggestion"
+    )
     args = parser.parse_args()
 
     import django
