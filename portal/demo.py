@@ -5,11 +5,16 @@ adds what is missing, so `load_demo` can run on every `make run`.
 """
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.db.models.signals import post_save
+from modelsearch import index as search_index
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Page, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from . import roles
 from .factories import CommunityIndexPageFactory, HomePageFactory, StandardPageFactory, UserFactory
@@ -167,3 +172,24 @@ HOME_BODY_INTRO = (
     "the portal serves that loop. Visitors read everything; members of the community tag and share "
     "practices, join discussions and register for events.</p>"
 )
+
+
+@contextmanager
+def index_updates_deferred() -> Iterator[None]:
+    """Skip the per-save search and reference index updates while the demo is built.
+
+    Each page save otherwise re-indexes the object at once (two thirds of the demo's load time);
+    the caller rebuilds both indexes in one pass afterwards (``update_index``,
+    ``rebuild_references_index``).
+    """
+    paused = [
+        model
+        for model in search_index.get_indexed_models()
+        if post_save.disconnect(post_save_signal_handler, sender=model)
+    ]
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in paused:
+            post_save.connect(post_save_signal_handler, sender=model)

@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options):
         rng = random.Random(seed)
-        with transaction.atomic():
+        with transaction.atomic(), demo.index_updates_deferred():
             self.step("home page")
             home = demo.ensure_home_page()
             self.step("logins, one per role")
