@@ -16,7 +16,9 @@ from django.urls import path
 from learning import consumers, discussion_services
 from learning.models import Message
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test must not re-create content types that a later
+# serialized_rollback test (events concurrency) restores, or it hits duplicate keys.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def application(alias: str = "default"):

@@ -24,7 +24,7 @@ QUESTIONNAIRE = "/benchmark/questionnaire/espoo/2023/"
 def log_in(page, server, email: str, password: str = DEMO_PASSWORD, next_path: str = "/") -> None:
     """Log in through the portal's own login form (representatives have no admin access)."""
     page.goto(f"{server.url}/accounts/login/?next={next_path}")
-    page.get_by_label("E-mail address").fill(email)
+    page.locator("main").get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
