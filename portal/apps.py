@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
         from .accounts import admin_hooks, providers  # noqa: F401
         from .newsletter import tracking  # noqa: F401  (anymail's webhook signal receiver)
         from .notifications import sources

@@ -76,7 +76,20 @@ def test_production_passes_the_deployment_checklist():
         settings="portal.settings.production",
         SECRET_KEY="k" * 10 + "-a-very-long-random-production-secret-key-0123456789-abcdefghij",
         ALLOWED_HOSTS="portal.example.org",
+        PORTAL_BASE_URL="https://portal.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_production_warns_without_its_public_address():
+    result = run_django(
+        ["manage.py", "check"],
+        settings="portal.settings.production",
+        SECRET_KEY="k" * 60,
+        ALLOWED_HOSTS="portal.example.org",
+    )
+    assert result.returncode == 0  # a warning: the portal still starts
+    assert "portal.W001" in result.stderr + result.stdout
+    assert "http://127.0.0.1:8000" in result.stderr + result.stdout

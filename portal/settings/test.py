@@ -24,3 +24,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 PORTAL_RATE_LIMITS = {
     scope: ("10000/h", "1000/h") for scope in ("signup", "login", "password_reset", "confirmation_resend")
 }
+
+# Test servers run on 127.0.0.1 by design: no public address to warn about (portal/checks.py).
+SILENCED_SYSTEM_CHECKS = ["portal.W001"]
