@@ -1,8 +1,9 @@
 """The read-only open data API: frameworks, authorities, published scores, answers and peer groups.
 
 Served at /api/v1/ (portal/urls.py) with its OpenAPI description at /api/v1/openapi.json and
-interactive docs at /api/v1/docs. Every list is paginated with `limit` (default 50, at most 500) and
-`offset`, answers {"count", "next", "previous", "results"}, and is read with a database-side LIMIT.
+its reference page at /api/v1/docs/ (benchmarks/api_reference.py). Every list is paginated with
+`limit` (default 50, at most 500) and `offset`, answers {"count", "next", "previous", "results"}, and
+is read with a database-side LIMIT.
 """
 
 from collections import defaultdict
@@ -53,7 +54,7 @@ api = NinjaAPI(
     version="1",
     description=DESCRIPTION,
     urls_namespace="benchmark_api",
-    docs_url="/docs",
+    docs_url=None,  # Swagger UI fails WCAG 2.2 AA: benchmarks/api_reference.py serves /api/v1/docs/ instead
 )
 
 NOT_FOUND = {404: s.Error}

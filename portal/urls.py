@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from benchmarks import dashboard_views as benchmark_data
 from benchmarks.api import api as benchmark_api
+from benchmarks.api_reference import api_reference
 from portal.accounts.urls import account_urlpatterns
 from search import views as search_views
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/docs/", api_reference, name="api_reference"),
     path("api/v1/", benchmark_api.urls),
     path("anymail/", include("anymail.urls")),  # ESP tracking webhooks (bounces, complaints)
 ]

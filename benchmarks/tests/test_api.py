@@ -300,4 +300,63 @@ def test_openapi_document_describes_the_api(client, db):
         "/api/v1/editions/{framework}/{revision}/peers/{authority_slug}",
     }
     assert all(set(methods) == {"get"} for methods in schema["paths"].values())
-    assert client.get(f"{API}/docs").status_code == 200
+
+
+def test_reference_page_documents_every_operation_of_the_served_schema(client, db):
+    schema = client.get(f"{API}/openapi.json").json()
+    response = client.get(f"{API}/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en"' in html and "<h1" in html
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert f"{method.upper()} {path}" in html, path
+            for parameter in operation.get("parameters", []):
+                assert f"<code>{parameter['name']}</code>" in html, (path, parameter["name"])
+    # Limits and allowed values in words, and a working example URL with the documented example values.
+    assert "integer, 1 to 500, default 50" in html
+    assert "string: city or region" in html
+    assert 'href="http://testserver/api/v1/editions/ucc/2023/ranking"' in html
+    assert 'href="http://testserver/api/v1/openapi.json"' in html
+    # Swagger UI (inaccessible, needs JavaScript) is not served.
+    assert client.get(f"{API}/docs").status_code in (301, 404)
+    assert "swagger" not in html.lower()
+
+
+def test_reference_sections_describe_parameters_in_words():
+    from benchmarks.api_reference import reference_sections
+
+    schema = {
+        "paths": {
+            "/v/items/{slug}": {
+                "get": {
+                    "summary": "Item",
+                    "tags": ["items"],
+                    "description": "One *item*. <script>alert(1)</script>",
+                    "parameters": [
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": 9, "description": "A slug, e.g. espoo"},
+                        },
+                        {
+                            "name": "kind",
+                            "in": "query",
+                            "schema": {"anyOf": [{"enum": ["a", "b"], "type": "string"}, {"type": "null"}]},
+                        },
+                    ],
+                    "responses": {"200": {"description": "OK"}, "404": {"description": "Not Found"}},
+                }
+            }
+        }
+    }
+    [section] = reference_sections(schema)
+    [operation] = section.operations
+    assert (section.title, operation.method, operation.example_path) == ("Items", "GET", "/v/items/espoo")
+    assert [(p.name, p.required, p.type) for p in operation.parameters] == [
+        ("slug", True, "string, at most 9 characters"),
+        ("kind", False, "string: a or b"),
+    ]
+    assert operation.responses == [("200", "OK"), ("404", "Not Found")]
+    assert "<em>item</em>" in operation.description_html and "<script" not in operation.description_html

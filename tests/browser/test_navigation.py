@@ -33,7 +33,8 @@ def test_every_main_navigation_page_is_accessible(page, portal_server):
 
 
 def test_footer_pages_and_search_are_accessible(page, portal_server):
-    for path in ("/about/", "/accessibility/", "/privacy/", "/search/?q=espoo", "/no-such-page/"):
+    paths = ("/about/", "/accessibility/", "/privacy/", "/search/?q=espoo", "/no-such-page/", "/api/v1/docs/")
+    for path in paths:
         page.goto(portal_server.url + path)
         assert_accessible(page)
 
@@ -48,9 +49,36 @@ def test_skip_link_is_first_and_moves_focus_to_main(page, portal_server):
     assert page.evaluate("document.activeElement.id") == "main-content"
 
 
+# One page of each public type (WCAG 1.4.10 reflow: nothing scrolls sideways at 320 CSS pixels).
+PAGE_TYPES = (
+    "/",
+    "/dashboard/",
+    "/dashboard/authority/espoo/",
+    "/dashboard/methodology/",
+    "/practices/",
+    "/practices/proactive-family-benefits/",
+    "/practices/tag/co-design/",
+    "/policy-briefs/",
+    "/policy-briefs/proactive-services/",
+    "/toolkit/",
+    "/events/",
+    "/community/",
+    "/discussions/",
+    "/search/?q=espoo",
+    "/api/v1/docs/",
+    "/accounts/login/",
+)
+
+
 def test_small_screen_has_no_horizontal_scroll(browser, portal_server):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     small = context.new_page()
-    small.goto(portal_server.url + "/")
-    assert small.evaluate("document.documentElement.scrollWidth") <= 320
+    wide = {}
+    for path in PAGE_TYPES:
+        response = small.goto(portal_server.url + path)
+        assert response.status == 200, path
+        width = small.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide[path] = width
     context.close()
+    assert wide == {}
