@@ -340,3 +340,23 @@ def test_two_simultaneous_runs_send_one_digest_on_postgresql(isolated_sources):
     assert sorted(r.sent for r in results) == [0, 1]
     assert len(mail.outbox) == 1
     assert DigestLog.objects.filter(user=reader).count() == 1
+
+
+@pytest.mark.parametrize(
+    "path, label",
+    [
+        ("/events/", "events.eventindexpage"),
+        ("/policy-briefs/", "learning.policybriefindexpage"),
+        ("/toolkit/", "learning.toolkitindexpage"),
+    ],
+)
+def test_section_pages_offer_a_follow_button(client, demo_site, path, label):
+    from wagtail.models import Page
+
+    section = Page.objects.get(url_path=f"{demo_site.root_page.url_path}{path.strip('/')}/").specific
+    anonymous = client.get(path).content.decode()
+    assert f"Log in to follow {section.title}" in anonymous
+    client.force_login(UserFactory())
+    assert f'name="target" value="{label}:{section.pk}"' in client.get(path).content.decode()
+    client.post(reverse("notifications:follow"), {"target": f"{label}:{section.pk}", "next": path})
+    assert 'aria-pressed="true"' in client.get(path).content.decode()
