@@ -9,7 +9,16 @@ back at the end (nothing is left behind): migrates, builds a minimal site with a
 inserts N synthetic live practice cases (tree paths computed, no per-page save) with 1-3 of 200
 authorities, 1-3 sub-pillars, 1-4 principles and 2-5 of 150 tags each, indexes them for full text with
 the configured Wagtail search backend, then requests the library in-process (Django test client, the
-whole view and template rendering, no network) and prints median and 95th percentile per URL.
+whole view and template rendering, no network) and prints, per URL, the median and 95th percentile:
+
+- cold: the cache emptied before every request (and this process's copy of the library's facet index
+  dropped), so the request reads the facet index and the full-text match from the database: what the
+  first visitor after a publish, a tag change or a restart gets;
+- warm: the same request again with the cache filled by the previous one;
+
+with the CPU time of this process and of its PostgreSQL backend (median, when /proc shows it), the number
+of SQL queries of one cold and one warm request, and the page's size. The load average is printed at the
+start and the end: wall-clock figures stretch with the machine's load, CPU figures much less.
 
 Prints figures only; nothing here asserts a time. The machine is shared: expect noise.
 """
@@ -27,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
 WORDS = (
@@ -184,19 +194,81 @@ def build(n: int, rng: random.Random):
     return library, tags
 
 
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def _load() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
+def _empty_caches() -> None:
+    """The cache emptied, and this process's copy of the library's facet index dropped (when there is one)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        from practices.library_index import forget_local
+    except ImportError:  # before the facet index
+        return
+    forget_local()
+
+
+def _profile(client, connection, label: str, url: str) -> None:
+    import cProfile
+    import pstats
+
+    from django.test.utils import CaptureQueriesContext
+
+    _empty_caches()
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        client.get(url)
+        total = (time.perf_counter() - start) * 1000
+    print(
+        f"\n{label}, cold: {total:.1f} ms, {len(queries)} queries (ms in Python; in the server, EXPLAIN ANALYZE):"
+    )
+    for query in queries.captured_queries:
+        explained = ""
+        if connection.vendor == "postgresql" and query["sql"].lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0]
+                plan = plan[0] if isinstance(plan, list) else plan
+                explained = f"{plan['Execution Time']:7.1f}"
+        print(f"  {float(query['time']) * 1000:7.1f} {explained:>7}  {query['sql'][:100]}")
+    for mode in ("cold", "warm"):
+        if mode == "cold":
+            _empty_caches()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        client.get(url)
+        profiler.disable()
+        print(f"\n{label}, {mode}: the functions with the most cumulative time")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--profile", action="store_true", help="list the SQL of one two-facet request")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="list the SQL of a cold two-facet and a cold query request (with EXPLAIN ANALYZE's times on "
+        "PostgreSQL) and the functions that take the most time",
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from cpu_meter import Meter, backend_pid, process_cpu
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
@@ -222,29 +294,51 @@ def main() -> None:
                 ("sorted by title, page 200", f"{library.url}?sort=title&page=200"),
                 (f"tag page /tag/{popular}/", f"{library.url}tag/{popular}/"),
             ]
-            print(f"\n{'request':<58} {'median ms':>10} {'p95 ms':>8} {'bytes':>9}")
+            pid = backend_pid(connection)
+            print(f"\nload average at the start: {_load()}")
+            print(
+                f"{args.requests} requests of each kind; ms; CPU = this process + its PostgreSQL backend "
+                f"({'readable' if process_cpu(pid) is not None else 'backend not readable: Python only'})"
+            )
+            header = (
+                f"{'request':<56} {'cold med':>8} {'p95':>7} {'CPU':>6} {'warm med':>8} {'p95':>7} "
+                f"{'CPU':>6} {'queries c/w':>11} {'bytes':>9}"
+            )
+            print(header)
+            worst = {"cold": 0.0, "warm": 0.0}
             for label, url in urls:
-                times = []
-                for _ in range(args.requests):
-                    start = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - start) * 1000)
-                    assert response.status_code == 200, (url, response.status_code)
-                ordered = sorted(times)
-                p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+                figures = {}
+                for mode in ("cold", "warm"):
+                    walls, cpus = [], []
+                    client.get(url)  # the warm runs start from a filled cache
+                    for _ in range(args.requests):
+                        if mode == "cold":
+                            _empty_caches()
+                        with Meter(pid) as meter:
+                            response = client.get(url)
+                        assert response.status_code == 200, (url, response.status_code)
+                        walls.append(meter.result.wall * 1000)
+                        cpus.append(meter.result.cpu * 1000)
+                    figures[mode] = (statistics.median(walls), _p95(walls), statistics.median(cpus))
+                    worst[mode] = max(worst[mode], figures[mode][0])
+                counts = []
+                for mode in ("cold", "warm"):
+                    if mode == "cold":
+                        _empty_caches()
+                    with CaptureQueriesContext(connection) as queries:
+                        client.get(url)
+                    counts.append(len(queries))
+                cold, warm = figures["cold"], figures["warm"]
                 print(
-                    f"{label:<58} {statistics.median(times):>10.1f} {p95:>8.1f} {len(response.content):>9,}"
+                    f"{label:<56} {cold[0]:>8.1f} {cold[1]:>7.1f} {cold[2]:>6.0f} {warm[0]:>8.1f} "
+                    f"{warm[1]:>7.1f} {warm[2]:>6.0f} {f'{counts[0]}/{counts[1]}':>11} "
+                    f"{len(response.content):>9,}"
                 )
+            print(f"\nslowest median: cold {worst['cold']:.1f} ms, warm {worst['warm']:.1f} ms (target: 200)")
+            print(f"load average at the end: {_load()}")
             if args.profile:
-                from django.test.utils import CaptureQueriesContext
-
-                with CaptureQueriesContext(connection) as queries:
-                    start = time.perf_counter()
-                    client.get(f"{library.url}?tag={popular}&country=ES")
-                    total = (time.perf_counter() - start) * 1000
-                print(f"\none two-facet request: {total:.1f} ms, {len(queries)} queries:")
-                for query in queries.captured_queries:
-                    print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:110]}")
+                for label, url in (urls[3], urls[1]):
+                    _profile(client, connection, label, url)
             raise Rollback
     except Rollback:
         print("\nrolled back: the database is as before")
