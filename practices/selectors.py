@@ -2,14 +2,17 @@
 
 Facets follow the usual "disjunctive" rule: values of one facet are alternatives (tag A or tag B), facets
 combine (and); the count beside a value is the number of cases you get by ticking it, that is the count
-under every other active facet. Every count is one aggregate query in the database.
+under every other active facet. The counts are computed in memory from the library's facet index
+(practices.library_index, read from the database once per change of the library's data).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +24,8 @@ from benchmarks import selectors as benchmark_selectors
 from benchmarks.models import Answer, Authority, Indicator, Submission, SubPillar
 from portal.principles import Principle, principle_label
 
-from .models import CaseStatus, PracticeCasePage, PracticeCaseTag
+from . import library_index
+from .models import CaseStatus, PracticeCasePage
 
 # --- Plain reads ------------------------------------------------------------------------------------------
 
@@ -67,7 +71,8 @@ SORTS = {
     "year": _("Year launched, latest first"),
     "title": _("Title, A to Z"),
 }
-MAX_TAG_VALUES = 25
+# Long facets show this many values (the most used, and every ticked one) until "Show all" is chosen.
+FACET_LIMITS = {"tag": 25, "authority": 15, "country": 15}
 
 
 @dataclass(frozen=True)
@@ -117,172 +122,235 @@ class Facet:
     name: str  # the GET parameter
     label: str
     values: list[FacetValue] = field(default_factory=list)
+    total: int = 0  # values in all: more than shown while the facet is capped (see FACET_LIMITS)
+    expanded: bool = False  # "Show all" was chosen
+    collapse_url: str = ""  # set by the view: this address without "Show all" for the facet
 
     @property
     def selected_count(self) -> int:
         return sum(1 for value in self.values if value.selected)
 
+    @property
+    def capped(self) -> bool:
+        return self.total > len(self.values)
+
+    @property
+    def can_collapse(self) -> bool:
+        return self.expanded and self.total > FACET_LIMITS.get(self.name, self.total)
+
 
 @dataclass
 class LibraryResult:
-    cases: QuerySet[PracticeCasePage]
+    cases: CaseList
     facets: list[Facet]
     sort: str
 
 
-_THROUGH_AUTHORITY = PracticeCasePage.authorities.through
-_THROUGH_SUBPILLAR = PracticeCasePage.sub_pillars.through
+class CaseList:
+    """The cases of a library search in their order, read from the database only for the slice asked for
+    (Paginator asks for count() and one page). Never shows a case that is no longer live, even when the
+    facet index was read before it was unpublished."""
+
+    def __init__(self, pks: list[int], prefetch: tuple[str, ...] = ()):
+        self.pks = pks
+        self._prefetch = prefetch
+
+    def prefetch_related(self, *lookups: str) -> CaseList:
+        return CaseList(self.pks, self._prefetch + lookups)
+
+    def count(self) -> int:
+        return len(self.pks)
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self._fetch(self.pks[key])
+        return self._fetch([self.pks[key]])[0]
+
+    def __iter__(self):
+        return iter(self._fetch(self.pks))
+
+    def _fetch(self, pks: list[int]) -> list[PracticeCasePage]:
+        if not pks:
+            return []
+        found = {case.pk: case for case in live_cases().filter(pk__in=pks).prefetch_related(*self._prefetch)}
+        return [found[pk] for pk in pks if pk in found]
 
 
-def _facet_filters(filters: LibraryFilters) -> dict[str, Q]:
-    """One Q per active facet; the rows of the through tables are read as subqueries (no duplicates)."""
-    qs: dict[str, Q] = {}
-    if filters.tags:
-        qs["tag"] = Q(
-            pk__in=PracticeCaseTag.objects.filter(tag__slug__in=filters.tags).values("content_object_id")
-        )
-    if filters.principles:
-        any_principle = Q()
-        for code in filters.principles:
-            any_principle |= principle_q(code)
-        qs["principle"] = any_principle
-    if filters.sub_pillars:
-        qs["sub_pillar"] = Q(
-            pk__in=_THROUGH_SUBPILLAR.objects.filter(subpillar__key__in=filters.sub_pillars).values(
-                "practicecasepage_id"
-            )
-        )
-    if filters.countries:
-        qs["country"] = Q(
-            pk__in=_THROUGH_AUTHORITY.objects.filter(authority__country__in=filters.countries).values(
-                "practicecasepage_id"
-            )
-        )
-    if filters.authorities:
-        qs["authority"] = Q(
-            pk__in=_THROUGH_AUTHORITY.objects.filter(authority__slug__in=filters.authorities).values(
-                "practicecasepage_id"
-            )
-        )
-    if filters.statuses:
-        qs["status"] = Q(status__in=filters.statuses)
-    if filters.years:
-        qs["year"] = Q(year_launched__in=filters.years)
-    return qs
+def _active_values(filters: LibraryFilters) -> dict[str, tuple[str, ...]]:
+    """The active facets and their ticked values (values of one facet are alternatives)."""
+    active = {name: getattr(filters, attribute) for name, attribute in FACET_ATTRIBUTES.items()}
+    return {name: tuple(str(value) for value in values) for name, values in active.items() if values}
 
 
-def _apply(queryset: QuerySet, facet_qs: dict[str, Q], *, without: str | None = None) -> QuerySet:
-    for name, q in facet_qs.items():
-        if name != without:
-            queryset = queryset.filter(q)
-    return queryset
+def _text_ranks(library: Page | None, query: str) -> list[tuple[int, int]]:
+    """(pk, rank) of the cases matching the words, best first (Wagtail's search backend; equal scores share
+    a rank, so the library orders them newest first). Read once per generation of the library's data and
+    kept in the cache: the full-text match is the costliest query of a request.
+
+    Ranks, not scores: the backends' scores do not even agree on their direction (PostgreSQL's ts_rank
+    grows with relevance, SQLite's bm25 shrinks), their own order does."""
+    key = "practices:library-text:{}:{}:{}".format(
+        getattr(library, "pk", 0) or 0,
+        library_index.generation(),
+        hashlib.sha1(query.encode()).hexdigest(),
+    )
+    ranks = cache.get(key)
+    if ranks is None:
+        base = live_cases()
+        if library is not None:
+            base = base.descendant_of(library)
+        results = base.search(query, operator="and").annotate_score("_score")
+        if hasattr(results, "get_queryset"):  # the database backends: one query, in relevance order
+            scored = list(results.get_queryset().values_list("pk", "_score"))
+        else:  # Elasticsearch
+            scored = [(case.pk, -position) for position, case in enumerate(results[:10_000])]
+        ranks, rank, previous = [], -1, object()
+        for pk, score in scored:
+            if score != previous:
+                rank, previous = rank + 1, score
+            ranks.append((pk, rank))
+        cache.set(key, ranks, library_index.CACHE_TIMEOUT)
+    return ranks
 
 
-def _text_matches(base: QuerySet[PracticeCasePage], query: str) -> QuerySet[PracticeCasePage]:
-    """The cases matching the words, as a queryset annotated with `_score` (Wagtail's search backend).
+def library_search(
+    *, library: Page | None, filters: LibraryFilters, expand: Iterable[str] = ()
+) -> LibraryResult:
+    """The library's cases for these filters, sorted, with every facet and its counts.
 
-    The database backends (PostgreSQL full text, SQLite FTS5) give a lazy queryset the facets can
-    aggregate over; another backend (Elasticsearch) gives the matching ids, read once.
+    Long facets show their FACET_LIMITS most used values (and every ticked one) unless named in `expand`.
+    Counts come from the facet index (practices.library_index): no query per facet.
     """
-    results = base.search(query, operator="and").annotate_score("_score")
-    if hasattr(results, "get_queryset"):
-        return results.get_queryset()
-    ids = [case.pk for case in results[:10_000]]
-    order = {pk: position for position, pk in enumerate(ids)}
-    from django.db.models import Case, IntegerField, Value, When
+    index = library_index.library_index(library)
+    size = index.size
+    ranks: dict[int, int] = {}
+    text = index.everything
+    if filters.query:
+        position = index.position()
+        ranks = {position[pk]: rank for pk, rank in _text_ranks(library, filters.query) if pk in position}
+        text = library_index.bitset(ranks, size)
+    active = {name: index.union(name, values) for name, values in _active_values(filters).items()}
 
-    score = Case(
-        *[When(pk=pk, then=Value(-position)) for pk, position in order.items()],
-        default=Value(-len(ids)),
-        output_field=IntegerField(),
-    )
-    return base.filter(pk__in=ids).annotate(_score=score)
+    def matching(without: str | None = None) -> int:
+        bits = text
+        for name, facet_bits in active.items():
+            if name != without:
+                bits &= facet_bits
+        return bits
 
-
-def library_search(*, library: Page | None, filters: LibraryFilters) -> LibraryResult:
-    """The library's cases for these filters, sorted, with every facet and its counts."""
-    base = live_cases()
-    if library is not None:
-        base = base.descendant_of(library)
-    matched = _text_matches(base, filters.query) if filters.query else base
-    facet_qs = _facet_filters(filters)
-
+    matched = matching()
     sort = filters.effective_sort
-    newest = F("first_published_at").desc(nulls_last=True)
-    ordering = {
-        "relevance": ("-_score", newest, "-pk"),
-        "newest": (newest, "-pk"),
-        "year": ("-year_launched", newest, "-pk"),
-        "title": ("title", "pk"),
-    }[sort]
-    cases = _apply(matched, facet_qs).order_by(*ordering)
+    if sort in ("year", "title"):
+        member = library_index.membership(matched, size)
+        walk = index.year_order if sort == "year" else index.title_order
+        found = [p for p in walk if member[p] == 49]  # b"1"
+    else:
+        found = library_index.positions(matched)  # newest first
+        if sort == "relevance":
+            found.sort(key=lambda p: (ranks[p], p))
+    cases = CaseList([index.ids[p] for p in found])
 
-    # The text match is read once as ids: inside the facets' IN subqueries PostgreSQL's planner would
-    # re-run the full-text join for every row (seconds at 10,000 cases).
-    facet_base = (
-        base.filter(pk__in=list(matched.order_by().values_list("pk", flat=True))) if filters.query else base
-    )
-
-    def ids_without(name: str):
-        return _apply(facet_base, facet_qs, without=name).order_by().values("pk")
-
-    facets = [
-        _tag_facet(ids_without("tag"), filters.tags),
-        _principle_facet(_apply(facet_base, facet_qs, without="principle"), filters.principles),
-        _sub_pillar_facet(ids_without("sub_pillar"), filters.sub_pillars),
-        _country_facet(ids_without("country"), filters.countries),
-        _authority_facet(ids_without("authority"), filters.authorities),
-        _status_facet(_apply(facet_base, facet_qs, without="status"), filters.statuses),
-        _year_facet(_apply(facet_base, facet_qs, without="year"), filters.years),
-    ]
+    expand = set(expand)
+    selected = _active_values(filters)
+    facets = []
+    for name in library_index.FACETS:
+        base = matching(without=name)
+        counts = {
+            value: (bits & base).bit_count() for value, bits in index.postings[name].items() if bits & base
+        }
+        rows = _FACET_ROWS[name](index, counts, selected.get(name, ()))
+        facets.append(_facet(name, FACET_LABELS[name], rows, selected.get(name, ()), expand=name in expand))
     return LibraryResult(cases=cases, facets=facets, sort=sort)
 
 
-def _facet(name: str, label, rows: Iterable[tuple[str, str, int]], selected: Iterable[str]) -> Facet:
+def _facet(
+    name: str, label, rows: list[tuple[str, str, int]], selected: Iterable[str], *, expand: bool
+) -> Facet:
     selected = [str(value) for value in selected]
     values = [FacetValue(str(value), str(text), count, str(value) in selected) for value, text, count in rows]
     present = {value.value for value in values}
     # A ticked value that no longer matches anything stays visible (with 0) so it can be unticked.
     values += [FacetValue(value, value, 0, True) for value in selected if value not in present]
-    return Facet(name=name, label=str(label), values=values)
+    total = len(values)
+    limit = FACET_LIMITS.get(name)
+    if limit is not None and total > limit and not expand:
+        # The most used values (ties in the facet's own order) and every ticked one, most used first.
+        ranked = sorted(range(total), key=lambda i: (-values[i].count, i))
+        keep = set(ranked[:limit]) | {i for i, value in enumerate(values) if value.selected}
+        values = [values[i] for i in sorted(keep, key=lambda i: (-values[i].count, i))]
+    return Facet(name=name, label=str(label), values=values, total=total, expanded=expand)
 
 
-def _tag_facet(ids, selected: tuple[str, ...]) -> Facet:
-    counts = (
-        PracticeCaseTag.objects.filter(content_object_id__in=ids)
-        .values("tag__slug", "tag__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "tag__name")
-    )
-    rows = [(row["tag__slug"], row["tag__name"], row["n"]) for row in counts[:MAX_TAG_VALUES]]
-    shown = {row[0] for row in rows}
+def _tag_rows(index, counts: dict[str, int], selected: tuple[str, ...]):
+    names = index.labels["tag"]
+    rank = {slug: i for i, slug in enumerate(index.order["tag"])}
+    slugs = sorted(counts, key=lambda slug: (-counts[slug], rank[slug]))
+    rows = [(slug, names[slug], counts[slug]) for slug in slugs]
+    shown = set(slugs)
     missing = [slug for slug in selected if slug not in shown]
-    if missing:
-        extra = {
-            row["tag__slug"]: row
-            for row in PracticeCaseTag.objects.filter(content_object_id__in=ids, tag__slug__in=missing)
-            .values("tag__slug", "tag__name")
-            .annotate(n=Count("id"))
-        }
-        names = dict(Tag.objects.filter(slug__in=missing).values_list("slug", "name"))
+    if missing:  # ticked tags without a case here: their names (a tag on no live case is not indexed)
+        unknown = [slug for slug in missing if slug not in names]
+        found = dict(Tag.objects.filter(slug__in=unknown).values_list("slug", "name")) if unknown else {}
         rows += [
-            (slug, names.get(slug, slug), extra[slug]["n"] if slug in extra else 0)
-            for slug in missing
-            if slug in names
+            (slug, names.get(slug) or found[slug], 0) for slug in missing if slug in names or slug in found
         ]
-    return _facet("tag", _("Tag"), rows, selected)
+    return rows
 
 
-def _principle_facet(cases: QuerySet, selected: tuple[str, ...]) -> Facet:
-    counts = cases.aggregate(
-        **{f"p{i}": Count("pk", filter=principle_q(code)) for i, code in enumerate(Principle)}
-    )
-    rows = [
-        (code.value, principle_label(code.value), counts[f"p{i}"])
-        for i, code in enumerate(Principle)
-        if counts[f"p{i}"] or code.value in selected
+def _principle_rows(index, counts: dict[str, int], selected: tuple[str, ...]):
+    return [
+        (code.value, principle_label(code.value), counts.get(code.value, 0))
+        for code in Principle
+        if counts.get(code.value) or code.value in selected
     ]
-    return _facet("principle", _("Tallinn principle"), rows, selected)
+
+
+def _sub_pillar_rows(index, counts: dict[str, int], selected: tuple[str, ...]):
+    labels = index.labels["sub_pillar"]
+    return [(key, labels[key], counts[key]) for key in index.order["sub_pillar"] if key in counts]
+
+
+def _country_rows(index, counts: dict[str, int], selected: tuple[str, ...]):
+    rows = [(code, countries.name(code) or code, n) for code, n in counts.items()]
+    return sorted(rows, key=lambda row: row[1])
+
+
+def _authority_rows(index, counts: dict[str, int], selected: tuple[str, ...]):
+    names = index.labels["authority"]
+    return [(slug, names[slug], counts[slug]) for slug in index.order["authority"] if slug in counts]
+
+
+def _status_rows(index, counts: dict[str, int], selected: tuple[str, ...]):
+    return [
+        (status.value, status.label, counts[status.value]) for status in CaseStatus if status.value in counts
+    ]
+
+
+def _year_rows(index, counts: dict[str, int], selected: tuple[str, ...]):
+    return [(year, year, counts[year]) for year in sorted(counts, key=int, reverse=True)]
+
+
+_FACET_ROWS = {
+    "tag": _tag_rows,
+    "principle": _principle_rows,
+    "sub_pillar": _sub_pillar_rows,
+    "country": _country_rows,
+    "authority": _authority_rows,
+    "status": _status_rows,
+    "year": _year_rows,
+}
+FACET_LABELS = {
+    "tag": _("Tag"),
+    "principle": _("Tallinn principle"),
+    "sub_pillar": _("Benchmark sub-pillar"),
+    "country": _("Country"),
+    "authority": _("Authority"),
+    "status": _("Status"),
+    "year": _("Year launched"),
+}
 
 
 def sub_pillar_names(keys: Iterable[str] | None = None) -> dict[str, str]:
@@ -294,73 +362,6 @@ def sub_pillar_names(keys: Iterable[str] | None = None) -> dict[str, str]:
     for key, name in subpillars.values_list("key", "name"):
         names.setdefault(key, name)
     return names
-
-
-def _sub_pillar_facet(ids, selected: tuple[str, ...]) -> Facet:
-    counts = list(
-        _THROUGH_SUBPILLAR.objects.filter(practicecasepage_id__in=ids)
-        .values("subpillar__key")
-        .annotate(n=Count("practicecasepage_id", distinct=True))
-    )
-    names = sub_pillar_names(row["subpillar__key"] for row in counts)
-    rows = sorted(
-        (
-            (
-                row["subpillar__key"],
-                f"{row['subpillar__key']} {names.get(row['subpillar__key'], '')}",
-                row["n"],
-            )
-            for row in counts
-        ),
-        key=lambda row: [int(part) if part.isdigit() else part for part in row[0].split(".")],
-    )
-    return _facet("sub_pillar", _("Benchmark sub-pillar"), rows, selected)
-
-
-def _country_facet(ids, selected: tuple[str, ...]) -> Facet:
-    counts = (
-        _THROUGH_AUTHORITY.objects.filter(practicecasepage_id__in=ids)
-        .exclude(authority__country="")
-        .values("authority__country")
-        .annotate(n=Count("practicecasepage_id", distinct=True))
-    )
-    rows = sorted(
-        (
-            (
-                row["authority__country"],
-                countries.name(row["authority__country"]) or row["authority__country"],
-                row["n"],
-            )
-            for row in counts
-        ),
-        key=lambda row: row[1],
-    )
-    return _facet("country", _("Country"), rows, selected)
-
-
-def _authority_facet(ids, selected: tuple[str, ...]) -> Facet:
-    counts = (
-        _THROUGH_AUTHORITY.objects.filter(practicecasepage_id__in=ids)
-        .values("authority__slug", "authority__name")
-        .annotate(n=Count("practicecasepage_id", distinct=True))
-        .order_by("authority__name")
-    )
-    rows = [(row["authority__slug"], row["authority__name"], row["n"]) for row in counts]
-    return _facet("authority", _("Authority"), rows, selected)
-
-
-def _status_facet(cases: QuerySet, selected: tuple[str, ...]) -> Facet:
-    counts = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
-    rows = [
-        (status.value, status.label, counts[status.value]) for status in CaseStatus if status.value in counts
-    ]
-    return _facet("status", _("Status"), rows, selected)
-
-
-def _year_facet(cases: QuerySet, selected: tuple[int, ...]) -> Facet:
-    counts = cases.order_by().values_list("year_launched").annotate(n=Count("pk")).order_by("-year_launched")
-    rows = [(str(year), str(year), n) for year, n in counts]
-    return _facet("year", _("Year launched"), rows, selected)
 
 
 def without_value(filters: LibraryFilters, facet: str, value: str) -> LibraryFilters:

@@ -78,3 +78,37 @@ def tag_deleted(sender, instance, **kwargs):
     for page in pages:
         sync_revision_tags(page)
     transaction.on_commit(lambda: [index.insert_or_update_object(page) for page in pages])
+
+
+# --- The library's facet index (practices/library_index.py) follows every change of what it counts ---------
+
+
+def _connect_library_index() -> None:
+    from django.db.models.signals import m2m_changed
+    from wagtail.models import Page, PageViewRestriction
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from benchmarks.models import Authority, SubPillar
+
+    from . import library_index
+    from .models import PracticeCaseTag
+
+    invalidate = library_index.invalidate
+    # Cases: saved (drafts included: cheap and safe), published, unpublished, moved, deleted.
+    for signal in (post_save, post_delete):
+        signal.connect(invalidate, sender=PracticeCasePage, dispatch_uid=f"practices-index-case-{signal!r}")
+    post_delete.connect(invalidate, sender=Page, dispatch_uid="practices-index-page-deleted")
+    for signal in (page_published, page_unpublished):
+        signal.connect(invalidate, sender=PracticeCasePage, dispatch_uid=f"practices-index-{signal!r}")
+    post_page_move.connect(invalidate, dispatch_uid="practices-index-page-moved")
+    # What cases link to and what the facets name: tags, authorities (name, country), sub-pillars.
+    for model in (PracticeCaseTag, Tag, Authority, SubPillar, PageViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                invalidate, sender=model, dispatch_uid=f"practices-index-{model.__name__}-{signal!r}"
+            )
+    for through in (PracticeCasePage.authorities.through, PracticeCasePage.sub_pillars.through):
+        m2m_changed.connect(invalidate, sender=through, dispatch_uid=f"practices-index-{through.__name__}")
+
+
+_connect_library_index()

@@ -56,10 +56,21 @@ def _active_filters(request, facets) -> list[ActiveFilter]:
     return active
 
 
+def _collapse_url(request, name: str) -> str:
+    """This address without "show all" for one facet."""
+    query = request.GET.copy()
+    query.setlist("show", [value for value in query.getlist("show") if value != name])
+    return "?" + query.urlencode()
+
+
 def library_view(request, *, page):
     form = LibraryFilterForm(request.GET or None)
     filters = form.to_filters() if request.GET else LibraryFilterForm({}).to_filters()
-    result = selectors.library_search(library=page, filters=filters)
+    expand = [name for name in request.GET.getlist("show") if name in selectors.FACET_LIMITS]
+    result = selectors.library_search(library=page, filters=filters, expand=expand)
+    for facet in result.facets:
+        if facet.can_collapse:
+            facet.collapse_url = _collapse_url(request, facet.name)
     cases = result.cases.prefetch_related("authorities", "tagged_items__tag")
     page_obj = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     context = page.get_context(request)
@@ -72,6 +83,7 @@ def library_view(request, *, page):
         cases=page_obj,
         page_query=_query_without_page(request),
         active_filters=_active_filters(request, result.facets),
+        expanded=[facet.name for facet in result.facets if facet.expanded],
         filter_errors=[error for errors in form.errors.values() for error in errors] if request.GET else [],
     )
     return page.render(request, context_overrides=context)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from taggit.models import Tag
 
@@ -58,6 +60,32 @@ class TestLibraryPage:
         html = client.get(library.url, {"tag": "many"}).content.decode()
         assert "?tag=many&amp;page=2" in html
         assert "Case 0" in client.get(library.url, {"tag": "many", "page": 2}).content.decode()
+
+    def test_a_long_facet_shows_the_most_used_values_and_a_show_all_button(self, client, library):
+        for n in range(18):  # 18 authorities; city-00 has 3 cases, city-01 2, the others 1
+            authority = AuthorityFactory(name=f"City {n:02d}", slug=f"city-{n:02d}", country="BE")
+            for _ in range(max(1, 3 - n)):
+                PracticeCasePageFactory(parent=library, authorities=[authority])
+        html = client.get(library.url, {"authority": "city-17"}).content.decode()
+        shown = re.findall(r'name="authority" value="(city-\d+)"', html)
+        assert len(shown) == 16 and shown[:2] == ["city-00", "city-01"]  # 15 most used, and the ticked one
+        assert "city-17" in shown and 'value="city-17" checked' in html
+        assert '<button type="submit" class="link-button" name="show" value="authority">Show all 18' in html
+        assert 'name="show" value="authority">' in html and "Show fewer" not in html
+
+        html = client.get(library.url, {"authority": "city-17", "show": "authority"}).content.decode()
+        shown = re.findall(r'name="authority" value="(city-\d+)"', html)
+        assert shown == [f"city-{n:02d}" for n in range(18)]  # all, by name
+        assert '<input type="hidden" name="show" value="authority">' in html
+        assert 'href="?authority=city-17">Show fewer' in html
+        assert 'value="authority">Show all' not in html
+
+    def test_no_draft_is_listed(self, client, library):
+        PracticeCasePageFactory(parent=library, title="Published lab")
+        draft = PracticeCasePageFactory(parent=library, title="Draft lab")
+        draft.unpublish()
+        html = client.get(library.url).content.decode()
+        assert "Published lab" in html and "Draft lab" not in html and "1 practice case" in html
 
 
 @pytest.mark.django_db

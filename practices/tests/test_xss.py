@@ -80,10 +80,12 @@ def run_flow(client, library, member, editor, ghent, payload: str, capture) -> d
     return pages
 
 
-# The library's own facet checkboxes (their number grows with the tags): removed before the audit, exactly
-# as the template writes them, so a payload's <input> would still be caught.
+# The library's own facet checkboxes (their number grows with the tags) and the "Show all" button of a long
+# facet (there once the tags outnumber the facet's limit): removed before the audit, exactly as the template
+# writes them, so a payload's <input> or <button> would still be caught.
 FACET_CHECKBOX = re.compile(
     r'<input type="checkbox" id="facet-[a-z_]+-\d+" name="[a-z_]+" value="[^"<>]*"( checked)?>'
+    r'|<button type="submit" class="link-button" name="show" value="[a-z_]+">'
 )
 
 
