@@ -13,15 +13,17 @@ generation (practices/signals.py) and the next request reads the database again.
 
 from __future__ import annotations
 
-from array import array
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from uuid import uuid4
 
+import numpy as np
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, TextField, Window
+from django.db.models.functions import Cast, RowNumber
 
 CACHE_TIMEOUT = 60 * 60
 GENERATION_KEY = "practices:library-generation"
@@ -51,8 +53,8 @@ class LibraryIndex:
     descending, nulls last, then pk descending): the library's default order."""
 
     ids: list[int]
-    title_order: array  # positions sorted by title, then pk
-    year_order: array  # positions sorted by year launched (latest first), then newest
+    title_order: np.ndarray  # positions sorted by title, then pk
+    year_order: np.ndarray  # positions sorted by year launched (latest first), then newest
     # facet -> value -> bitset of the cases that have it (values as the GET parameter spells them)
     postings: dict[str, dict[str, int]]
     # facet -> value -> label, for data labels (tag, authority and sub-pillar names); the others are
@@ -101,24 +103,32 @@ def bitset(positions: Iterable[int], size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
-def positions(bits: int) -> list[int]:
+def mask(bits: int, size: int) -> np.ndarray:
+    """The bitset as one boolean per position."""
+    packed = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(packed, bitorder="little")[:size].astype(bool)
+
+
+def positions(bits: int, size: int) -> list[int]:
     """The positions set in the bitset, ascending."""
-    if not bits:
-        return []
-    text = bin(bits)[:1:-1]  # bit 0 first
-    find = text.find
-    found = []
-    i = find("1")
-    while i != -1:
-        found.append(i)
-        i = find("1", i + 1)
-    return found
+    return np.flatnonzero(mask(bits, size)).tolist() if bits else []
 
 
-def membership(bits: int, size: int) -> bytes:
-    """One byte per position, 1 when set: for walking another order of the cases."""
-    text = bin(bits)[:1:-1].ljust(size, "0")
-    return text.encode()
+def in_order(bits: int, size: int, order: np.ndarray) -> list[int]:
+    """The positions set in the bitset, in this order of all the positions."""
+    return order[mask(bits, size)[order]].tolist() if bits else []
+
+
+def _bitsets(positions: np.ndarray, values: np.ndarray, size: int) -> dict:
+    """(position, value) pairs as value -> bitset of its positions, vectorised: a value x position boolean
+    matrix packed to bytes row by row."""
+    if not len(values):
+        return {}
+    unique, inverse = np.unique(values, return_inverse=True)
+    matrix = np.zeros((len(unique), size), dtype=bool)
+    matrix[inverse, positions] = True
+    packed = np.packbits(matrix, axis=1, bitorder="little")
+    return {value.item(): int.from_bytes(packed[i].tobytes(), "little") for i, value in enumerate(unique)}
 
 
 # --- Reading the index ------------------------------------------------------------------------------------
@@ -155,20 +165,50 @@ def forget_local() -> None:
     _memo = None
 
 
-def _grouped(rows: Iterable[tuple[int, object]], position: dict[int, int]) -> dict[object, list[int]]:
-    """(case pk, value) link rows as value -> positions of its cases (cases outside the index skipped)."""
-    grouped: dict[object, list[int]] = {}
-    for case_pk, value in rows:
-        if case_pk in position:
-            grouped.setdefault(value, []).append(position[case_pk])
-    return grouped
+class _Links:
+    """Link rows (case pk, value id) to bitsets of the cases' positions."""
+
+    def __init__(self, ids: list[int]):
+        self.size = len(ids)
+        pks = np.array(ids, dtype=np.int64)
+        self.by_pk = np.argsort(pks)
+        self.sorted_pks = pks[self.by_pk]
+
+    def read(self, model, case_field: str, value_field: str, cases) -> dict[int, int]:
+        """value id -> bitset, from the link table's rows of these cases."""
+        rows = model.objects.filter(**{f"{case_field}__in": cases}).values_list(case_field, value_field)
+        return self.bitsets(list(rows))
+
+    def bitsets(self, rows: list[tuple[int, int]]) -> dict[int, int]:
+        """value id -> bitset (rows of cases outside the index are skipped)."""
+        if not rows or not self.size:
+            return {}
+        links = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows)).reshape(-1, 2)
+        at = np.minimum(np.searchsorted(self.sorted_pks, links[:, 0]), self.size - 1)
+        known = self.sorted_pks[at] == links[:, 0]
+        return _bitsets(self.by_pk[at[known]], links[known, 1], self.size)
+
+
+def _by_value(positions, values: list, size: int) -> dict[str, int]:
+    """str(value) -> bitset of the positions that have it, for values that are not ids (status, year...)."""
+    if not values:
+        return {}
+    return {
+        str(value): bits for value, bits in _bitsets(np.asarray(positions), np.array(values), size).items()
+    }
+
+
+def _or_into(target: dict[str, int], key: str, bits: int) -> None:
+    target[key] = target.get(key, 0) | bits
 
 
 def build(library) -> LibraryIndex:
-    """Read the library's live cases and their facet values from the database (7 queries)."""
+    """Read the library's live cases and their facet values from the database (8 queries).
+
+    The link rows (~80,000 at 10,000 cases) become bitsets with NumPy, not row by row in Python."""
     from taggit.models import Tag
 
-    from benchmarks.models import Authority
+    from benchmarks.models import Authority, SubPillar
 
     from .models import PracticeCasePage, PracticeCaseTag
     from .selectors import live_cases, sub_pillar_names
@@ -180,45 +220,42 @@ def build(library) -> LibraryIndex:
     rows = list(
         base.annotate(
             title_rank=Window(RowNumber(), order_by=(F("title").asc(), F("pk").asc())),
+            principles_text=Cast("principles", TextField()),
         )
         .order_by(*newest)
-        .values_list("pk", "status", "year_launched", "principles", "title_rank")
+        .values_list("pk", "status", "year_launched", "principles_text", "title_rank")
     )
     size = len(rows)
     ids = [row[0] for row in rows]
-    position = {pk: i for i, pk in enumerate(ids)}
-    years = [row[2] for row in rows]
-    title_order = array("I", sorted(range(size), key=lambda i: rows[i][4]))
-    year_order = array("I", sorted(range(size), key=lambda i: (-(years[i] or 0), i)))
+    everyone = np.arange(size)
+    years = np.array([row[2] or 0 for row in rows], dtype=np.int64)
+    title_order = np.argsort(np.array([row[4] for row in rows], dtype=np.int64), kind="stable")
+    year_order = np.lexsort((everyone, -years))  # latest year first, then newest
 
-    members: dict[str, dict[str, list[int]]] = {name: {} for name in FACETS}
-    for i, (_pk, status, year, principles, _rank) in enumerate(rows):
-        members["status"].setdefault(status, []).append(i)
-        members["year"].setdefault(str(year), []).append(i)
-        for code in principles or ():
-            members["principle"].setdefault(str(code), []).append(i)
+    postings: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    postings["status"] = _by_value(everyone, [row[1] for row in rows], size)
+    postings["year"] = _by_value(everyone, [row[2] for row in rows], size)
+    # One json.loads for all the cases' principle lists (not one parse per case).
+    parsed = json.loads("[" + ",".join(row[3] or "[]" for row in rows) + "]")
+    pairs = [(i, code) for i, codes in enumerate(parsed) if isinstance(codes, list) for code in codes]
+    postings["principle"] = _by_value([i for i, _code in pairs], [code for _i, code in pairs], size)
 
+    links = _Links(ids)
     case_ids = base.values("pk")
     labels: dict[str, dict[str, str]] = {"tag": {}, "authority": {}, "sub_pillar": {}}
     order: dict[str, list[str]] = {}
 
-    tag_rows = PracticeCaseTag.objects.filter(content_object_id__in=case_ids).values_list(
-        "content_object_id", "tag_id"
-    )
-    by_tag = _grouped(tag_rows, position)
+    by_tag = links.read(PracticeCaseTag, "content_object_id", "tag_id", case_ids)
     tags = Tag.objects.filter(pk__in=list(by_tag)).order_by("name", "pk").values_list("pk", "slug", "name")
     order["tag"] = []
     for pk, slug, name in tags:
-        members["tag"].setdefault(slug, []).extend(by_tag[pk])
+        _or_into(postings["tag"], slug, by_tag[pk])
         if slug not in labels["tag"]:
             labels["tag"][slug] = name
             order["tag"].append(slug)
 
     through = PracticeCasePage.authorities.through
-    authority_rows = through.objects.filter(practicecasepage_id__in=case_ids).values_list(
-        "practicecasepage_id", "authority_id"
-    )
-    by_authority = _grouped(authority_rows, position)
+    by_authority = links.read(through, "practicecasepage_id", "authority_id", case_ids)
     authorities = (
         Authority.objects.filter(pk__in=list(by_authority))
         .order_by("name", "pk")
@@ -226,28 +263,24 @@ def build(library) -> LibraryIndex:
     )
     order["authority"] = []
     for pk, slug, name, country in authorities:
-        members["authority"].setdefault(slug, []).extend(by_authority[pk])
+        _or_into(postings["authority"], slug, by_authority[pk])
         if slug not in labels["authority"]:
             labels["authority"][slug] = name
             order["authority"].append(slug)
         if country:
-            members["country"].setdefault(country, []).extend(by_authority[pk])
+            _or_into(postings["country"], country, by_authority[pk])
 
     through = PracticeCasePage.sub_pillars.through
-    sub_pillar_rows = through.objects.filter(practicecasepage_id__in=case_ids).values_list(
-        "practicecasepage_id", "subpillar__key"
-    )
-    members["sub_pillar"] = {str(key): found for key, found in _grouped(sub_pillar_rows, position).items()}
-    names = sub_pillar_names(members["sub_pillar"]) if members["sub_pillar"] else {}
-    labels["sub_pillar"] = {key: f"{key} {names.get(key, '')}" for key in members["sub_pillar"]}
+    by_sub_pillar = links.read(through, "practicecasepage_id", "subpillar_id", case_ids)
+    keys = dict(SubPillar.objects.filter(pk__in=list(by_sub_pillar)).values_list("pk", "key"))
+    for pk, bits in by_sub_pillar.items():
+        _or_into(postings["sub_pillar"], keys[pk], bits)
+    names = sub_pillar_names(postings["sub_pillar"]) if postings["sub_pillar"] else {}
+    labels["sub_pillar"] = {key: f"{key} {names.get(key, '')}" for key in postings["sub_pillar"]}
     order["sub_pillar"] = sorted(
-        members["sub_pillar"], key=lambda key: [int(p) if p.isdigit() else p for p in key.split(".")]
+        postings["sub_pillar"], key=lambda key: [int(p) if p.isdigit() else p for p in key.split(".")]
     )
 
-    postings = {
-        name: {value: bitset(found, size) for value, found in values.items()}
-        for name, values in members.items()
-    }
     return LibraryIndex(
         ids=ids,
         title_order=title_order,

@@ -244,11 +244,10 @@ def library_search(
     matched = matching()
     sort = filters.effective_sort
     if sort in ("year", "title"):
-        member = library_index.membership(matched, size)
         walk = index.year_order if sort == "year" else index.title_order
-        found = [p for p in walk if member[p] == 49]  # b"1"
+        found = library_index.in_order(matched, size, walk)
     else:
-        found = library_index.positions(matched)  # newest first
+        found = library_index.positions(matched, size)  # newest first
         if sort == "relevance":
             found.sort(key=lambda p: (ranks[p], p))
     cases = CaseList([index.ids[p] for p in found])
