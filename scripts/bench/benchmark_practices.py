@@ -226,9 +226,9 @@ def _profile(client, connection, label: str, url: str) -> None:
         start = time.perf_counter()
         client.get(url)
         total = (time.perf_counter() - start) * 1000
-    print(
-        f"\n{label}, cold: {total:.1f} ms, {len(queries)} queries (ms in Python; in the server, EXPLAIN ANALYZE):"
-    )
+    print(f"\n{label}, cold: {total:.1f} ms, {len(queries)} queries")
+    print("  ms as Django saw it, ms of EXPLAIN ANALYZE in the server (PostgreSQL), SQL:")
+    slowest = (0.0, "")
     for query in queries.captured_queries:
         explained = ""
         if connection.vendor == "postgresql" and query["sql"].lstrip().upper().startswith("SELECT"):
@@ -237,7 +237,14 @@ def _profile(client, connection, label: str, url: str) -> None:
                 plan = cursor.fetchone()[0]
                 plan = plan[0] if isinstance(plan, list) else plan
                 explained = f"{plan['Execution Time']:7.1f}"
+                slowest = max(slowest, (plan["Execution Time"], query["sql"]))
         print(f"  {float(query['time']) * 1000:7.1f} {explained:>7}  {query['sql'][:100]}")
+    if slowest[1]:
+        print("  the slowest one's plan:")
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[1])
+            for (line,) in cursor.fetchall():
+                print("    " + line)
     for mode in ("cold", "warm"):
         if mode == "cold":
             _empty_caches()
