@@ -8,6 +8,8 @@ the search works with whatever content types the portal has.
 from __future__ import annotations
 
 from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -36,11 +38,23 @@ def page_url(page, request) -> str:
     return page.get_url(request) or ""
 
 
+def public_q() -> Q:
+    """Pages outside every restricted section, as a NOT EXISTS subquery. Wagtail's `public()` reads the
+    restrictions first (a query each time a type's visibility is asked); this reads none up front."""
+    from wagtail.models import PageViewRestriction
+
+    # A restriction covers its page and the descendants: the paths that start with its page's path.
+    covering = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return ~Exists(covering)
+
+
 def live_public(model):
     """Visibility of pages: published and without view restrictions (never drafts or private pages)."""
 
     def visible(user):
-        return model.objects.live().public()
+        return model.objects.live().filter(public_q())
 
     return visible
 
@@ -52,10 +66,14 @@ def register_authorities() -> None:
     from benchmarks.widgets import dashboard_page
 
     def url(authority, request) -> str:
-        page = dashboard_page(framework_key="ucc")
-        if page is None:
-            return ""
-        return f"{page.get_url(request)}authority/{authority.slug}/"
+        # The dashboard's URL once per request, however many authorities a page of results holds.
+        prefix = getattr(request, "_search_dashboard_url", None)
+        if prefix is None:
+            page = dashboard_page(framework_key="ucc")
+            prefix = (page.get_url(request) or "") if page is not None else ""
+            if request is not None:
+                request._search_dashboard_url = prefix
+        return f"{prefix}authority/{authority.slug}/" if prefix else ""
 
     def text(authority) -> str:
         kind = authority.get_kind_display()
@@ -238,7 +256,7 @@ def register_pages() -> None:
 
     def visible(user):
         own_types = [rt.model for rt in result_types() if issubclass(rt.model, Page) and rt.model is not Page]
-        queryset = Page.objects.live().public().filter(depth__gt=1)
+        queryset = Page.objects.live().filter(public_q(), depth__gt=1)
         return queryset.not_type(*own_types) if own_types else queryset
 
     register(

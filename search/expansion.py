@@ -9,6 +9,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -65,27 +66,46 @@ def expand(query: str, vocabulary: Mapping[str, Iterable[str]]) -> dict[str, lis
     return found
 
 
-def suggest_spelling(query: str, vocabulary: Iterable[str], *, limit: int = 3) -> list[str]:
+@dataclass(frozen=True)
+class SpellingVocabulary:
+    """Names prepared once for spelling hints: folded name -> name, and the words of all names."""
+
+    by_fold: dict[str, str]
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> SpellingVocabulary:
+        kept = {name.strip() for name in names if name and name.strip()}
+        return cls(
+            by_fold={fold(name): name for name in sorted(kept)},
+            words=frozenset(word for name in kept for word in words(name) if len(word) > 2),
+        )
+
+
+def suggest_spelling(
+    query: str, vocabulary: Iterable[str] | SpellingVocabulary, *, limit: int = 3
+) -> list[str]:
     """Spelling corrections for a query that found nothing, from the site's own words and names.
 
     The whole query is compared with names (titles, tags, authorities); failing that each word is
-    corrected against the words of those names and the corrected query is offered.
+    corrected against the words of those names and the corrected query is offered. Preparing the names
+    (`SpellingVocabulary.of`) is most of the work: callers with many names keep the prepared one.
     """
     query = query.strip()
     if not query:
         return []
-    names = {name.strip() for name in vocabulary if name and name.strip()}
-    by_fold = {fold(name): name for name in names}
+    if not isinstance(vocabulary, SpellingVocabulary):
+        vocabulary = SpellingVocabulary.of(vocabulary)
+    by_fold = vocabulary.by_fold
     suggestions = [
         by_fold[match]
         for match in difflib.get_close_matches(fold(query), list(by_fold), n=limit, cutoff=0.75)
     ]
-    query_words = words(query)
-    vocabulary_words = sorted({word for name in names for word in words(name) if len(word) > 2})
+    vocabulary_words = sorted(vocabulary.words)
     corrected = []
     changed = False
-    for word in query_words:
-        if word in vocabulary_words or len(word) < 3:
+    for word in words(query):
+        if word in vocabulary.words or len(word) < 3:
             corrected.append(word)
             continue
         close = difflib.get_close_matches(word, vocabulary_words, n=1, cutoff=0.75)

@@ -1,30 +1,31 @@
 """Reads of the site-wide search: results with facets, autocomplete suggestions, spelling hints.
 
-Every count is an aggregate query in the database over the matches (full text OR taxonomy); only the
-page of results on screen is loaded. Ranking puts, in this order: exact title matches (an authority's
+On the database backends the full-text match of every type is read once from Wagtail's search index
+(search/index_query.py), then each type's visible matches (full text OR taxonomy) once as keys: type
+counts and filters work on those keys, each facet is one GROUP BY over them, and only the page of
+results on screen is loaded. Ranking puts, in this order: exact title matches (an authority's
 name first), titles containing every word of the query, content assigned to a tag, sub-pillar or
 principle the query names, then the backend's full-text score (titles weigh more than bodies).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, Value, When
 from django.utils.safestring import SafeString, mark_safe
 
-from . import elastic, registry
-from .backends import SCORE, backend_kind, fulltext
-from .expansion import compact, expand, suggest_spelling, words
+from . import elastic, index_query, registry
+from .backends import backend_kind, fulltext
+from .expansion import SpellingVocabulary, compact, expand, suggest_spelling, words
 from .highlight import highlight, snippet
 
-MATCHED_KEYS_LIMIT = 20000  # above this many matches of one type, counts use a subquery instead of keys
 MAX_RESULTS_DEPTH = 1000  # deepest result reachable by paging (relevance needs the top N of each type)
 ORDERS = ("relevance", "date")
 VOCABULARY_CACHE_SECONDS = 300
@@ -131,124 +132,168 @@ def expand_query(query: str) -> dict[str, list[str]]:
     return terms
 
 
-def spelling_vocabulary() -> list[str]:
-    """Titles, authority names and taxonomy names the spelling hints draw on (cached)."""
-    vocabulary = cache.get("search:spelling")
-    if vocabulary is None:
-        names: set[str] = set()
+_prepared_spelling: dict[str, SpellingVocabulary] = {}  # this process's, by the shared entry's token
+
+
+def spelling_vocabulary() -> SpellingVocabulary:
+    """Titles, authority names and taxonomy names the spelling hints draw on, prepared.
+
+    The names are cached (shared) under a token; each process prepares them once per token (folding
+    12,000 titles costs far more than the hints themselves) and keeps only the latest.
+    """
+    token = cache.get("search:spelling")
+    if token is not None and token in _prepared_spelling:
+        return _prepared_spelling[token]
+    names = cache.get(f"search:spelling:{token}") if token is not None else None
+    if names is None:
+        found: set[str] = set()
         for rt in registry.result_types():
-            names.update(rt.visible(None).values_list(rt.title_field, flat=True)[:20000])
+            found.update(rt.visible(None).values_list(rt.title_field, flat=True)[:20000])
         for terms in taxonomy_vocabulary().values():
-            names.update(terms)
-        vocabulary = sorted(names)
-        cache.set("search:spelling", vocabulary, VOCABULARY_CACHE_SECONDS)
+            found.update(terms)
+        names = sorted(found)
+        token = uuid.uuid4().hex
+        cache.set_many(
+            {"search:spelling": token, f"search:spelling:{token}": names}, VOCABULARY_CACHE_SECONDS
+        )
+    vocabulary = SpellingVocabulary.of(names)
+    _prepared_spelling.clear()
+    _prepared_spelling[token] = vocabulary
     return vocabulary
 
 
 # --- matching and counting -----------------------------------------------------------------------------
 
 
-def _facet_filter(rt: registry.ResultType, facet: str, value: str) -> Q | None:
-    facet_field = rt.facets.get(facet)
-    if facet_field is None:
-        return None
-    # A subquery keeps many-to-many filters from repeating rows.
-    return Q(pk__in=rt.model._default_manager.filter(facet_field.q([value])).values("pk"))
+def index_matches(query: str, types: list[registry.ResultType]) -> index_query.IndexMatches | None:
+    """The full-text matches of every indexed type, read from the search index in one query."""
+    from wagtail.search.index import Indexed
+
+    models = [rt.model for rt in types if issubclass(rt.model, Indexed)]
+    return index_query.match(query, models)
 
 
 class _TypeSearch:
-    """The matches of one result type for one query, as querysets (nothing is loaded until asked)."""
+    """The visible matches of one result type for one query.
 
-    def __init__(self, rt: registry.ResultType, *, query: str, terms: dict[str, list[str]], user):
+    Their keys (with date and taxonomy flag) are read once, in one query; filters narrow them with one
+    query per facet value chosen, type counts are the lengths of the key lists, and each facet is one
+    GROUP BY over the key array. The full-text match itself is never run again.
+    """
+
+    def __init__(
+        self,
+        rt: registry.ResultType,
+        *,
+        query: str,
+        terms: dict[str, list[str]],
+        user,
+        index: index_query.IndexMatches | None,
+    ):
         self.rt = rt
         self.query = query
         self.base = rt.visible(user)
-        # Full text runs on every object of the model (the backend can only filter on indexed fields);
-        # visibility applies on top as an ordinary database filter.
-        self.fulltext = fulltext(rt.model._default_manager.all(), query, text_fields=rt.text_fields)
-        matches = Q(pk__in=self.fulltext.queryset.values("pk"))
         self.taxonomy_q = rt.taxonomy_q(terms)
+        self._filter_keys: dict[tuple[str, str], set] = {}
+        self.scores: dict[Any, float] = {}
+        manager = rt.model._default_manager
+        if index is not None and rt.model in index.scores:
+            sign = 1.0 if index.higher_is_better else -1.0
+            self.scores = {pk: sign * score for pk, score in index.scores[rt.model].items()}
+            text_q = index_query.KeyIn("pk", self.scores) if self.scores else None
+            self.default_score = 0.0
+        else:
+            # A model outside the index (words looked up in its fields), or a backend the index reader
+            # does not know: Wagtail's own search of this model, as a subquery (no score).
+            matched = fulltext(manager.all(), query, text_fields=rt.text_fields)
+            text_q = Q(pk__in=matched.queryset.values("pk"))
+            self.default_score = 1.0
+        condition = text_q
+        assigned = None
         if self.taxonomy_q is not None:
-            matches |= Q(pk__in=rt.model._default_manager.filter(self.taxonomy_q).values("pk"))
-        self.matched = self.base.filter(matches)
+            assigned = Q(pk__in=manager.filter(self.taxonomy_q).values("pk"))
+            condition = assigned if condition is None else condition | assigned
+        self.keys: dict[Any, Any] = {}  # pk -> date, in no particular order
+        self.assigned: set = set()
+        if condition is None:
+            return
+        queryset = self.base.filter(condition).order_by()
+        flag = Case(When(assigned, then=Value(True)), default=Value(False)) if assigned else Value(False)
+        queryset = queryset.annotate(_assigned=flag)
+        date_field = rt.date_field or "pk"
+        for pk, when, is_assigned in queryset.values_list("pk", date_field, "_assigned"):
+            self.keys[pk] = when if rt.date_field else None
+            if is_assigned:
+                self.assigned.add(pk)
 
     def supports(self, filters: Mapping[str, str]) -> bool:
         return all(facet in self.rt.facets for facet in filters)
 
-    @cached_property
-    def matched_keys(self) -> QuerySet:
-        """The matches' keys, fetched once (one full-text query) and reused by every count and facet, so
-        the database does not run the full-text match again in each aggregate. Very large match sets
-        stay a subquery."""
-        keys = list(self.matched.order_by().values_list("pk", flat=True)[: MATCHED_KEYS_LIMIT + 1])
-        if len(keys) > MATCHED_KEYS_LIMIT:
-            return self.matched
-        return self.rt.model._default_manager.filter(pk__in=keys)
+    def _keys_with(self, facet: str, value: str) -> set:
+        """The matches having this facet value (one query, remembered)."""
+        if (facet, value) not in self._filter_keys:
+            queryset = self.rt.model._default_manager.filter(
+                index_query.KeyIn("pk", self.keys), self.rt.facets[facet].q([value])
+            )
+            self._filter_keys[(facet, value)] = set(queryset.order_by().values_list("pk", flat=True))
+        return self._filter_keys[(facet, value)]
 
-    def filtered(self, filters: Mapping[str, str], *, except_facet: str | None = None) -> QuerySet:
-        queryset = self.matched_keys
+    def filtered(self, filters: Mapping[str, str], *, except_facet: str | None = None) -> list:
+        """Keys of the matches with the filters applied (all but `except_facet`)."""
+        keys = list(self.keys)
         for facet, value in filters.items():
-            if facet != except_facet:
-                queryset = queryset.filter(_facet_filter(self.rt, facet, value))
-        return queryset
+            if facet != except_facet and keys:
+                with_value = self._keys_with(facet, value)
+                keys = [pk for pk in keys if pk in with_value]
+        return keys
+
+    def count(self, filters: Mapping[str, str]) -> int:
+        return len(self.filtered(filters)) if self.supports(filters) else 0
 
     def facet_counts(self, facet: str, filters: Mapping[str, str]) -> dict[str, int]:
         others = {k: v for k, v in filters.items() if k != facet}
         if not self.supports(others):
             return {}
-        pks = self.filtered(filters, except_facet=facet).values("pk")
-        return self.rt.facets[facet].counts(self.rt.model._default_manager.filter(pk__in=pks))
+        keys = self.filtered(filters, except_facet=facet)
+        if not keys:
+            return {}
+        return self.rt.facets[facet].counts(
+            self.rt.model._default_manager.filter(index_query.KeyIn("pk", keys))
+        )
 
-    def candidates(self, filters: Mapping[str, str], *, order: str, limit: int) -> list[_Candidate]:
-        """The best `limit` matches of this type, with their tier and score (keys only)."""
+    def candidates(self, filters: Mapping[str, str], *, order: str) -> list[_Candidate]:
+        """Every match of this type with the filters applied, with its tier, score and date."""
         rt = self.rt
-        matched = self.filtered(filters)
-        found: dict[Any, _Candidate] = {}
-        date_field = rt.date_field
-        if order == "date" and date_field:
-            for pk, when in matched.order_by(f"-{date_field}", "-pk").values_list("pk", date_field)[:limit]:
-                found[pk] = _Candidate(rt, pk, date=when)
-            return list(found.values())
+        keys = sorted(self.filtered(filters), reverse=True)  # ties: newest key first, as Wagtail orders
         if order == "date":
-            return [_Candidate(rt, pk) for pk in matched.order_by("pk").values_list("pk", flat=True)[:limit]]
-
-        sign = 1.0 if self.fulltext.higher_is_better else -1.0
-        ranked = self.fulltext.queryset.filter(pk__in=self.base.values("pk"))
-        for facet, value in filters.items():
-            ranked = ranked.filter(_facet_filter(rt, facet, value))
-        for pk, score in ranked.values_list("pk", SCORE)[:limit]:
-            found[pk] = _Candidate(rt, pk, score=sign * (score or 0.0) * rt.boost)
-        # Titles naming the query, and content assigned to a term it names, may rank above the full-text
-        # top: fetch them too (they are few, or capped by the limit).
-        title_lookup = rt.title_field
+            if not rt.date_field:
+                return [_Candidate(rt, pk) for pk in reversed(keys)]
+            dated = [_Candidate(rt, pk, date=self.keys[pk]) for pk in keys]
+            return sorted(dated, key=lambda c: c.sort_key(), reverse=True)
+        tiers: dict[Any, int] = {pk: 1 for pk in keys if pk in self.assigned}
+        # Titles naming the query rank first: exact titles, then titles holding every word of it.
         title_q = Q()
         for word in words(self.query):
-            title_q &= Q(**{f"{title_lookup}__icontains": word})
-        if title_q:
-            for pk in matched.filter(title_q).values_list("pk", flat=True)[:limit]:
-                found.setdefault(pk, _Candidate(rt, pk))
-        if self.taxonomy_q is not None:
-            assigned = set(
-                matched.filter(pk__in=rt.model._default_manager.filter(self.taxonomy_q).values("pk"))
-                .order_by()
-                .values_list("pk", flat=True)[: limit * 4]
+            title_q &= Q(**{f"{rt.title_field}__icontains": word})
+        if title_q and keys:
+            titled = rt.model._default_manager.filter(index_query.KeyIn("pk", keys)).filter(title_q)
+            query_compact = compact(self.query)
+            query_words = set(words(self.query))
+            for pk, title in titled.order_by().values_list("pk", rt.title_field):
+                if compact(title) == query_compact:
+                    tiers[pk] = 3
+                elif query_words <= set(words(title)):
+                    tiers[pk] = 2
+        return [
+            _Candidate(
+                rt,
+                pk,
+                tier=tiers.get(pk, 0),
+                score=self.scores.get(pk, self.default_score) * rt.boost,
+                date=self.keys[pk],
             )
-            for pk in assigned:
-                found.setdefault(pk, _Candidate(rt, pk)).tier = 1
-        titles = dict(matched.filter(pk__in=list(found)).values_list("pk", title_lookup))
-        query_compact = compact(self.query)
-        query_words = set(words(self.query))
-        for pk, candidate in found.items():
-            title = titles.get(pk, "")
-            if compact(title) == query_compact:
-                candidate.tier = 3
-            elif query_words and query_words <= set(words(title)):
-                candidate.tier = max(candidate.tier, 2)
-        if date_field:
-            dates = dict(matched.filter(pk__in=list(found)).values_list("pk", date_field))
-            for pk, candidate in found.items():
-                candidate.date = dates.get(pk)
-        return list(found.values())
+            for pk in keys
+        ]
 
 
 class SearchResults:
@@ -262,30 +307,36 @@ class SearchResults:
         self.order = order
         self.request = request
         self._count: int | None = None if count is None else min(count, MAX_RESULTS_DEPTH)
+        self._ranked: list[_Candidate] | None = None
 
     def count(self) -> int:
         """Matches reachable by paging (the search page says how many there are in all)."""
         if self._count is None:
-            self._count = min(
-                sum(s.filtered(self.filters).count() for s in self.searches if s.supports(self.filters)),
-                MAX_RESULTS_DEPTH,
-            )
+            self._count = min(sum(s.count(self.filters) for s in self.searches), MAX_RESULTS_DEPTH)
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
+    def ranked(self) -> list[_Candidate]:
+        """Every match in display order (keys only; objects are loaded for the slice shown)."""
+        if self._ranked is None:
+            merged: list[_Candidate] = []
+            for search in self.searches:
+                if search.supports(self.filters):
+                    merged.extend(search.candidates(self.filters, order=self.order))
+            merged.sort(key=lambda c: c.sort_key(), reverse=True)
+            self._ranked = merged[:MAX_RESULTS_DEPTH]
+        return self._ranked
+
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, min(index.stop or MAX_RESULTS_DEPTH, MAX_RESULTS_DEPTH)
-        merged: list[_Candidate] = []
-        for search in self.searches:
-            if search.supports(self.filters):
-                merged.extend(search.candidates(self.filters, order=self.order, limit=stop))
-        merged.sort(key=lambda c: c.sort_key(), reverse=True)
         return load_hits(
-            merged[start:stop], query=self.searches[0].query if self.searches else "", request=self.request
+            self.ranked()[start:stop],
+            query=self.searches[0].query if self.searches else "",
+            request=self.request,
         )
 
 
@@ -306,6 +357,8 @@ def indexed_types() -> list[registry.ResultType]:
 
 def load_hits(candidates: list[_Candidate], *, query: str, request=None) -> list[Hit]:
     """The objects of these candidates, one query per type, in the candidates' order."""
+    from modelsearch.utils import get_descendant_models
+
     by_type: dict[str, list[Any]] = defaultdict(list)
     for candidate in candidates:
         by_type[candidate.result_type.key].append(candidate.pk)
@@ -313,8 +366,8 @@ def load_hits(candidates: list[_Candidate], *, query: str, request=None) -> list
     for key, pks in by_type.items():
         rt = registry.get(key)
         queryset = rt.model._default_manager.filter(pk__in=pks)
-        if hasattr(queryset, "specific"):
-            queryset = queryset.specific()
+        if hasattr(queryset, "specific") and len(get_descendant_models(rt.model)) > 1:
+            queryset = queryset.specific()  # "Pages" of many kinds: their own fields make the snippet
         for obj in queryset:
             objects[(key, obj.pk)] = obj
     hits = []
@@ -410,19 +463,18 @@ def search(
         return _search_elasticsearch(
             query=query, terms=terms, filters=filters, selected=selected, order=order, request=request
         )
-    searches = [_TypeSearch(rt, query=query, terms=terms, user=user) for rt in registry.result_types()]
-
-    types = []
-    for search_ in searches:
-        count = search_.filtered(filters).count() if search_.supports(filters) else 0
-        types.append(
-            TypeCount(
-                search_.rt.key,
-                str(search_.rt.label),
-                count,
-                selected is not None and selected.key == search_.rt.key,
-            )
+    result_types = registry.result_types()
+    index = index_matches(query, result_types)
+    searches = [_TypeSearch(rt, query=query, terms=terms, user=user, index=index) for rt in result_types]
+    types = [
+        TypeCount(
+            search_.rt.key,
+            str(search_.rt.label),
+            search_.count(filters),
+            selected is not None and selected.key == search_.rt.key,
         )
+        for search_ in searches
+    ]
     in_scope = [s for s in searches if selected is None or s.rt.key == selected.key]
 
     counts_by_facet: dict[str, dict[str, int]] = {}
@@ -465,7 +517,6 @@ def autocomplete(*, query: str, user=None, limit: int = 8, request=None) -> list
     from django.urls import reverse
     from django.utils.http import urlencode
     from django.utils.translation import gettext
-    from wagtail.search.backends import get_search_backend
 
     query = query.strip()
     if len(compact(query)) < 2:
@@ -474,10 +525,9 @@ def autocomplete(*, query: str, user=None, limit: int = 8, request=None) -> list
     if backend_kind() == "elasticsearch":
         suggestions = _autocomplete_elasticsearch(query=query, limit=limit, request=request)
     else:
-        backend = get_search_backend()
         scored: list[tuple[tuple, Suggestion]] = []
-        for rt in indexed_types():
-            for position, obj in enumerate(backend.autocomplete(query, rt.visible(user))[:limit]):
+        for rt, objects in _suggested_objects(query, user=user, limit=limit):
+            for position, obj in enumerate(objects):
                 title = title_of(rt, obj)
                 starts = " ".join(words(title)).startswith(folded)
                 key = (0 if starts else 1, -rt.boost, position, rt.order)
@@ -490,9 +540,35 @@ def autocomplete(*, query: str, user=None, limit: int = 8, request=None) -> list
             if " ".join(words(name)).startswith(folded) or compact(name).startswith(compact(query)):
                 topics.append(name)
     search_url = reverse("search")
-    for name in sorted(set(topics), key=str.casefold)[: max(2, limit - len(suggestions))]:
+    topics = sorted(set(topics), key=lambda name: (name.casefold(), name))  # "Co-creation" and "co-creation"
+    for name in topics[: max(2, limit - len(suggestions))]:
         suggestions.append(Suggestion(name, f"{search_url}?{urlencode({'q': name})}", gettext("Topic")))
     return suggestions[: limit + 2]
+
+
+def _suggested_objects(query: str, *, user, limit: int):
+    """The best `limit` visible objects of each indexed type whose suggestion text starts a word with the
+    query's last word (and holds the others), best first: one index query for every type, then one
+    query per type that has any, reading only those objects."""
+    from wagtail.search.backends import get_search_backend
+
+    types = indexed_types()
+    # A few more than shown per content type, as some may be drafts or private.
+    index = index_query.match(query, [rt.model for rt in types], autocomplete=True, per_type_limit=limit * 2)
+    if index is None:
+        backend = get_search_backend()
+        for rt in types:
+            yield rt, list(backend.autocomplete(query, rt.visible(user))[:limit])
+        return
+    for rt in types:
+        scores = index.scores.get(rt.model)
+        if not scores:
+            continue
+        objects = list(rt.visible(user).filter(index_query.KeyIn("pk", scores)))
+        # Wagtail's order: best score first, then the newest key.
+        objects.sort(key=lambda obj: obj.pk, reverse=True)
+        objects.sort(key=lambda obj: scores[obj.pk], reverse=index.higher_is_better)
+        yield rt, objects[:limit]
 
 
 def spelling_hints(query: str) -> list[str]:
