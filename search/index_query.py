@@ -1,43 +1,61 @@
 """Full-text matches of every indexed result type in one read of Wagtail's search index table.
 
 Wagtail's database backends search one model at a time, joining the index table to the model's table
-for every query. The site-wide search needs the matches of all its types at once, with their scores, to
-count, facet and rank them: this module runs the backend's own match (the query compiler Wagtail builds
-for `backend.search()` or `backend.autocomplete()`, so stemming, prefixes, the search configuration and
-the rank formula are the backend's) once, on the index table alone:
+and ranking every match. The site-wide search needs the matches of all its types at once, to count,
+facet and rank them, but only ever shows a page of them: this module runs the backend's own match (the
+query compiler Wagtail builds for `backend.search()` or `backend.autocomplete()`, so stemming, prefixes,
+the search configuration and the rank formula are the backend's) once, on the index table alone, and
+ranks only the matches a caller asks about:
 
 - PostgreSQL: `(title || body) @@ tsquery`, found through the GIN index that search/migrations/0001
-  adds on that expression, scored with the backend's ts_rank expression (title times its norm, plus
-  body); suggestions match the `autocomplete` vector (GIN-indexed by Wagtail) with a prefix last word.
-- SQLite FTS5: the backend's MATCH on the FTS table, scored with bm25 (lower is better).
+  adds on that expression (keys only: no vector is read); `scores()` then computes the backend's
+  ts_rank expression (title times its norm, plus body) for the keys asked about. Ranking costs far
+  more than matching (it reads every vector), so a common word matching most of the site ranks only
+  the few hundred matches that can reach the page shown. Suggestions match the `autocomplete` vector
+  (GIN-indexed by Wagtail) with a prefix on the last word and keep the best few of each type.
+- SQLite FTS5: the backend's MATCH on the FTS table; bm25 comes with the match (lower is better).
 
 Any other backend gives None: the caller falls back to Wagtail's per-model search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, F, Func, Model, Window
+from django.db.models import BooleanField, F, FloatField, Func, Model, Value, Window
 from django.db.models.functions import RowNumber
 from wagtail.search.backends import get_search_backend
 
 from .backends import backend_kind
 
 
-@dataclass(frozen=True)
+@dataclass
 class IndexMatches:
-    """Matching keys and their scores, per model asked for; `higher_is_better` says how scores sort."""
+    """Matching keys per model asked for, each with its score once known; `higher_is_better` says how
+    scores sort."""
 
-    scores: dict[type[Model], dict[Any, float]]
+    matches: dict[type[Model], dict[Any, float | None]]
     higher_is_better: bool
+    scorer: Callable[[type[Model], list], dict[Any, float]] | None = field(default=None, repr=False)
+
+    def scores(self, model: type[Model], keys: Iterable[Any]) -> dict[Any, float]:
+        """The backend's score of these matching keys (one query for those not known yet)."""
+        known = self.matches.get(model, {})
+        keys = [pk for pk in keys if pk in known]
+        missing = [pk for pk in keys if known[pk] is None]
+        if missing and self.scorer is not None:
+            known.update(self.scorer(model, missing))
+        return {pk: known[pk] or 0.0 for pk in keys}
 
 
 class KeyIn(Func):
-    """`field IN keys` as one array parameter on PostgreSQL (`= ANY(%s)`), so that thousands of keys
-    cost one literal to send and parse; a plain IN list elsewhere. Usable in filter() and in Q()."""
+    """`field IN keys`. On PostgreSQL the keys are one array parameter, `= ANY(%s)`: one literal to
+    send and parse however many keys, checked through a hash table when it filters rows. (Keep it out
+    of queries whose other conditions the planner misjudges into a nested loop: as the inner side's
+    index condition the array is sorted again at every probe.) A plain IN list elsewhere. Usable in
+    filter() and in Q()."""
 
     output_field = BooleanField()
     conditional = True
@@ -51,7 +69,11 @@ class KeyIn(Func):
         if not self.keys:
             return "1 = 0", []
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*params, self.keys]
+            array_type = self.source_expressions[0].output_field.cast_db_type(connection)
+            keys = self.keys
+            if all(type(key) is int for key in keys):
+                keys = "{" + ",".join(map(str, keys)) + "}"  # the array's text: far quicker to adapt
+            return f"{lhs} = ANY(%s::{array_type}[])", [*params, keys]
         return f"{lhs} IN ({', '.join(['%s'] * len(self.keys))})", [*params, *self.keys]
 
 
@@ -75,9 +97,10 @@ def match(
     autocomplete: bool = False,
     per_type_limit: int | None = None,
 ) -> IndexMatches | None:
-    """The objects of `models` whose indexed text matches `query`, with the backend's score.
+    """The objects of `models` whose indexed text matches `query`.
 
-    With `per_type_limit`, only the best that many of each content type (suggestions need a few of each).
+    Suggestions (`autocomplete`, with `per_type_limit`) come with their scores: the best that many of
+    each content type. Search matches are keys whose scores `IndexMatches.scores()` reads when asked.
     None when the backend is neither PostgreSQL nor SQLite FTS5.
     """
     kind = backend_kind()
@@ -88,78 +111,107 @@ def match(
     results = run(query, models[0], operator="and")
     compiler = getattr(results, "query_compiler", None)
     owners = content_type_owners(models)
-    scores: dict[type[Model], dict[Any, float]] = {model: {} for model in models}
+    found = IndexMatches({model: {} for model in models}, higher_is_better=kind == "postgres")
     if compiler is None:  # an empty query: nothing matches
-        return IndexMatches(scores, higher_is_better=kind == "postgres")
-    if kind == "postgres":
-        rows, higher_is_better = _postgres(compiler, backend, owners, autocomplete, per_type_limit)
-    else:
-        rows, higher_is_better = _sqlite(compiler, backend, owners, autocomplete, per_type_limit)
+        return found
+    reader = _Postgres if kind == "postgres" else _SQLite
+    index = reader(compiler, backend, owners, autocomplete=autocomplete)
+    rows = index.rows(per_type_limit)
     if rows is None:
-        return IndexMatches(scores, higher_is_better=higher_is_better)
-    by_content_type: dict[int, list[tuple[Any, float]]] = {}
+        return found
+    by_content_type: dict[int, list[tuple[Any, float | None]]] = {}
     for content_type_id, object_id, score in rows:
+        if content_type_id not in owners:
+            continue
         pk = owners[content_type_id]._meta.pk.to_python(object_id)
-        by_content_type.setdefault(content_type_id, []).append((pk, score or 0.0))
-    for content_type_id, found in by_content_type.items():
+        by_content_type.setdefault(content_type_id, []).append((pk, score))
+    for content_type_id, keys in by_content_type.items():
         if per_type_limit is not None and kind == "sqlite":
             # bm25() cannot be used in a window function: the best of each content type are kept here,
             # in Wagtail's order (best score first, then the newest key).
-            found.sort(key=lambda item: item[0], reverse=True)
-            found.sort(key=lambda item: item[1])
-            found = found[:per_type_limit]
-        scores[owners[content_type_id]].update(found)
-    return IndexMatches(scores, higher_is_better=higher_is_better)
+            keys.sort(key=lambda item: item[0], reverse=True)
+            keys.sort(key=lambda item: item[1])
+            keys = keys[:per_type_limit]
+        found.matches[owners[content_type_id]].update(keys)
+    found.scorer = index.scores
+    return found
 
 
-def _postgres(compiler, backend, owners, autocomplete: bool, per_type_limit):
-    from wagtail.search.models import IndexEntry
+class _Postgres:
+    def __init__(self, compiler, backend, owners, *, autocomplete: bool):
+        from wagtail.search.models import IndexEntry
 
-    config = compiler.get_config(backend)
-    tsquery = compiler.build_tsquery(compiler.query, config=config)
-    if tsquery is None:
-        return None, True
-    if autocomplete:
-        vectors = [(F("autocomplete"), 1.0)]
-        vector = F("autocomplete")
-    else:
-        # The same vectors as PostgresSearchQueryCompiler.get_index_vectors, read from the table itself.
-        vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
-        vector = F("title")._combine(F("body"), "||", False)  # matches the GIN index's expression
-    rank = compiler._build_rank_expression(vectors, config)
-    queryset = (
-        IndexEntry.objects.filter(content_type_id__in=list(owners))
-        .annotate(_search_vector=vector)
-        .filter(_search_vector=tsquery)
-        .order_by()
-    )
-    queryset = queryset.annotate(_search_rank=rank)
-    if per_type_limit is not None:
-        # The best few of each content type, ranked in the database (suggestions need a few of each).
+        self.owners = owners
+        config = compiler.get_config(backend)
+        self.tsquery = compiler.build_tsquery(compiler.query, config=config)
+        if autocomplete:
+            self.vector = F("autocomplete")
+            vectors = [(F("autocomplete"), 1.0)]
+        else:
+            self.vector = F("title")._combine(F("body"), "||", False)  # the GIN index's expression
+            # The same vectors as PostgresSearchQueryCompiler.get_index_vectors, read from the table.
+            vectors = [(F("title"), F("title_norm")), (F("body"), 1.0)]
+        self.rank = compiler._build_rank_expression(vectors, config)
+        self.entries = IndexEntry.objects.order_by()
+
+    def rows(self, per_type_limit: int | None):
+        if self.tsquery is None:
+            return None
+        # Only the GIN index's expression in the condition (a content type condition tempts the planner
+        # into reading every entry of those types): entries of other models are left out by the caller.
+        matched = self.entries.annotate(_search_vector=self.vector).filter(_search_vector=self.tsquery)
+        if per_type_limit is None:
+            unranked = matched.annotate(_search_rank=Value(None, output_field=FloatField()))
+            return unranked.values_list("content_type_id", "object_id", "_search_rank")
+        # The best few of each content type, ranked in the database.
         row = Window(
             RowNumber(), partition_by=[F("content_type_id")], order_by=[F("_search_rank").desc(), F("pk")]
         )
-        queryset = queryset.annotate(_search_row=row).filter(_search_row__lte=per_type_limit)
-    return queryset.values_list("content_type_id", "object_id", "_search_rank"), True
+        ranked = (
+            matched.annotate(_search_rank=self.rank)
+            .annotate(_search_row=row)
+            .filter(_search_row__lte=per_type_limit)
+        )
+        return ranked.values_list("content_type_id", "object_id", "_search_rank")
+
+    def scores(self, model: type[Model], keys: list) -> dict[Any, float]:
+        content_types = [pk for pk, owner in self.owners.items() if owner is model]
+        rows = (
+            self.entries.filter(content_type_id__in=content_types)
+            .filter(KeyIn("object_id", [str(pk) for pk in keys]))
+            .annotate(_search_rank=self.rank)
+            .values_list("object_id", "_search_rank")
+        )
+        to_python = model._meta.pk.to_python
+        return {to_python(object_id): rank for object_id, rank in rows}
 
 
-def _sqlite(compiler, backend, owners, autocomplete: bool, per_type_limit):
-    from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
-    from wagtail.search.models import SQLiteFTSIndexEntry
+class _SQLite:
+    def __init__(self, compiler, backend, owners, *, autocomplete: bool):
+        from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
 
-    config = compiler.get_config(backend)
-    normalized = normalize(compiler.query)
-    search_query = compiler.build_search_query(normalized, config=config)
-    if search_query is None:
-        return None, False
-    columns = compiler.fields or compiler.FTS_TABLE_FIELDS
-    rank = compiler._build_rank_expression(compiler.get_index_vectors(), config)
-    queryset = (
-        SQLiteFTSIndexEntry.objects.filter(MatchExpression(columns, search_query))
-        .filter(index_entry__content_type_id__in=list(owners))
-        .order_by()
-    )
-    rows = queryset.annotate(_search_rank=rank).values_list(
-        "index_entry__content_type_id", "index_entry__object_id", "_search_rank"
-    )
-    return rows, False
+        config = compiler.get_config(backend)
+        search_query = compiler.build_search_query(normalize(compiler.query), config=config)
+        self.match = (
+            None
+            if search_query is None
+            else MatchExpression(compiler.fields or compiler.FTS_TABLE_FIELDS, search_query)
+        )
+        self.rank = compiler._build_rank_expression(compiler.get_index_vectors(), config)
+        self.owners = owners
+
+    def rows(self, per_type_limit: int | None):
+        from wagtail.search.models import SQLiteFTSIndexEntry
+
+        if self.match is None:
+            return None
+        return (
+            SQLiteFTSIndexEntry.objects.filter(self.match)
+            .filter(index_entry__content_type_id__in=list(self.owners))
+            .order_by()
+            .annotate(_search_rank=self.rank)
+            .values_list("index_entry__content_type_id", "index_entry__object_id", "_search_rank")
+        )
+
+    def scores(self, model: type[Model], keys: list) -> dict[Any, float]:
+        return {}  # every score came with the match

@@ -11,7 +11,7 @@ principle the query names, then the backend's full-text score (titles weigh more
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -189,25 +189,23 @@ class _TypeSearch:
         terms: dict[str, list[str]],
         user,
         index: index_query.IndexMatches | None,
+        order: str = "relevance",
     ):
         self.rt = rt
         self.query = query
         self.base = rt.visible(user)
         self.taxonomy_q = rt.taxonomy_q(terms)
         self._filter_keys: dict[tuple[str, str], set] = {}
-        self.scores: dict[Any, float] = {}
+        self.index = index if index is not None and rt.model in index.matches else None
         manager = rt.model._default_manager
-        if index is not None and rt.model in index.scores:
-            sign = 1.0 if index.higher_is_better else -1.0
-            self.scores = {pk: sign * score for pk, score in index.scores[rt.model].items()}
-            text_q = index_query.KeyIn("pk", self.scores) if self.scores else None
-            self.default_score = 0.0
+        if self.index is not None:
+            matched_keys = self.index.matches[rt.model]
+            text_q = index_query.KeyIn("pk", matched_keys) if matched_keys else None
         else:
             # A model outside the index (words looked up in its fields), or a backend the index reader
-            # does not know: Wagtail's own search of this model, as a subquery (no score).
+            # does not know: Wagtail's own search of this model, as a subquery (every match scores 1).
             matched = fulltext(manager.all(), query, text_fields=rt.text_fields)
             text_q = Q(pk__in=matched.queryset.values("pk"))
-            self.default_score = 1.0
         condition = text_q
         assigned = None
         if self.taxonomy_q is not None:
@@ -220,9 +218,12 @@ class _TypeSearch:
         queryset = self.base.filter(condition).order_by()
         flag = Case(When(assigned, then=Value(True)), default=Value(False)) if assigned else Value(False)
         queryset = queryset.annotate(_assigned=flag)
-        date_field = rt.date_field or "pk"
+        # Dates only to order by them (reading thousands of timestamps is not free); a hit shown reads
+        # its date from its object.
+        dated = order == "date" and rt.date_field is not None
+        date_field = rt.date_field if dated else "pk"
         for pk, when, is_assigned in queryset.values_list("pk", date_field, "_assigned"):
-            self.keys[pk] = when if rt.date_field else None
+            self.keys[pk] = when if dated else None
             if is_assigned:
                 self.assigned.add(pk)
 
@@ -261,8 +262,18 @@ class _TypeSearch:
             self.rt.model._default_manager.filter(index_query.KeyIn("pk", keys))
         )
 
+    def scores(self, keys: list) -> dict[Any, float]:
+        """Scores of these matches, higher is better, this type's boost applied (0 for a match found
+        by its taxonomy only)."""
+        if self.index is None:
+            return dict.fromkeys(keys, self.rt.boost)
+        sign = 1.0 if self.index.higher_is_better else -1.0
+        found = self.index.scores(self.rt.model, keys)
+        return {pk: sign * found.get(pk, 0.0) * self.rt.boost for pk in keys}
+
     def candidates(self, filters: Mapping[str, str], *, order: str) -> list[_Candidate]:
-        """Every match of this type with the filters applied, with its tier, score and date."""
+        """Every match of this type with the filters applied, with its tier and date (scores are read
+        for those that can reach the page shown: see SearchResults)."""
         rt = self.rt
         keys = sorted(self.filtered(filters), reverse=True)  # ties: newest key first, as Wagtail orders
         if order == "date":
@@ -276,24 +287,19 @@ class _TypeSearch:
         for word in words(self.query):
             title_q &= Q(**{f"{rt.title_field}__icontains": word})
         if title_q and keys:
-            titled = rt.model._default_manager.filter(index_query.KeyIn("pk", keys)).filter(title_q)
+            # Titles are matched on the whole table and kept for these keys here: with the keys in the
+            # query, PostgreSQL misjudges the title condition and probes the key array row by row.
+            titled = rt.model._default_manager.filter(title_q).order_by().values_list("pk", rt.title_field)
             query_compact = compact(self.query)
             query_words = set(words(self.query))
-            for pk, title in titled.order_by().values_list("pk", rt.title_field):
+            for pk, title in titled:
+                if pk not in self.keys:
+                    continue
                 if compact(title) == query_compact:
                     tiers[pk] = 3
                 elif query_words <= set(words(title)):
                     tiers[pk] = 2
-        return [
-            _Candidate(
-                rt,
-                pk,
-                tier=tiers.get(pk, 0),
-                score=self.scores.get(pk, self.default_score) * rt.boost,
-                date=self.keys[pk],
-            )
-            for pk in keys
-        ]
+        return [_Candidate(rt, pk, tier=tiers.get(pk, 0)) for pk in keys]
 
 
 class SearchResults:
@@ -307,7 +313,6 @@ class SearchResults:
         self.order = order
         self.request = request
         self._count: int | None = None if count is None else min(count, MAX_RESULTS_DEPTH)
-        self._ranked: list[_Candidate] | None = None
 
     def count(self) -> int:
         """Matches reachable by paging (the search page says how many there are in all)."""
@@ -318,34 +323,54 @@ class SearchResults:
     def __len__(self) -> int:
         return self.count()
 
-    def ranked(self) -> list[_Candidate]:
-        """Every match in display order (keys only; objects are loaded for the slice shown)."""
-        if self._ranked is None:
-            merged: list[_Candidate] = []
-            for search in self.searches:
-                if search.supports(self.filters):
-                    merged.extend(search.candidates(self.filters, order=self.order))
-            merged.sort(key=lambda c: c.sort_key(), reverse=True)
-            self._ranked = merged[:MAX_RESULTS_DEPTH]
-        return self._ranked
+    def ranked(self, stop: int) -> list[_Candidate]:
+        """Every match, the first `stop` in display order (keys only; objects are loaded for the slice
+        shown). Relevance reads the scores of the tiers that can reach those places, no more: a word
+        that most of the site holds in its titles never has the rest of its matches ranked."""
+        searches = {search.rt.key: search for search in self.searches if search.supports(self.filters)}
+        merged: list[_Candidate] = []
+        for search in searches.values():
+            merged.extend(search.candidates(self.filters, order=self.order))
+        if self.order == "relevance":
+            per_tier = Counter(candidate.tier for candidate in merged)
+            reached = boundary = 0
+            for tier in sorted(per_tier, reverse=True):
+                reached, boundary = reached + per_tier[tier], tier
+                if reached >= stop:
+                    break
+            to_score: dict[str, list[_Candidate]] = defaultdict(list)
+            for candidate in merged:
+                if candidate.tier >= boundary:
+                    to_score[candidate.result_type.key].append(candidate)
+            for key, candidates in to_score.items():
+                scores = searches[key].scores([candidate.pk for candidate in candidates])
+                for candidate in candidates:
+                    candidate.score = scores[candidate.pk]
+        merged.sort(key=lambda c: c.sort_key(), reverse=True)
+        return merged
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, min(index.stop or MAX_RESULTS_DEPTH, MAX_RESULTS_DEPTH)
         return load_hits(
-            self.ranked()[start:stop],
+            self.ranked(stop)[start:stop],
             query=self.searches[0].query if self.searches else "",
             request=self.request,
         )
 
 
+def value_at(obj, lookup: str):
+    """The value of an object at a lookup such as "room__title"."""
+    value = obj
+    for part in lookup.split("__"):
+        value = getattr(value, part)
+    return value
+
+
 def title_of(rt: registry.ResultType, obj) -> str:
     """The title of an object, following a lookup such as "room__title"."""
-    value = obj
-    for part in rt.title_field.split("__"):
-        value = getattr(value, part)
-    return str(value)
+    return str(value_at(obj, rt.title_field))
 
 
 def indexed_types() -> list[registry.ResultType]:
@@ -384,7 +409,7 @@ def load_hits(candidates: list[_Candidate], *, query: str, request=None) -> list
                 title=mark_safe(highlight(title, query)),  # noqa: S308 - escaped by highlight()
                 url=rt.url(obj, request),
                 snippet=mark_safe(snippet(rt.text(obj), query)),  # noqa: S308 - escaped by snippet()
-                date=candidate.date,
+                date=candidate.date or (value_at(obj, rt.date_field) if rt.date_field else None),
             )
         )
     return hits
@@ -465,7 +490,9 @@ def search(
         )
     result_types = registry.result_types()
     index = index_matches(query, result_types)
-    searches = [_TypeSearch(rt, query=query, terms=terms, user=user, index=index) for rt in result_types]
+    searches = [
+        _TypeSearch(rt, query=query, terms=terms, user=user, index=index, order=order) for rt in result_types
+    ]
     types = [
         TypeCount(
             search_.rt.key,
@@ -561,7 +588,7 @@ def _suggested_objects(query: str, *, user, limit: int):
             yield rt, list(backend.autocomplete(query, rt.visible(user))[:limit])
         return
     for rt in types:
-        scores = index.scores.get(rt.model)
+        scores = index.matches.get(rt.model)
         if not scores:
             continue
         objects = list(rt.visible(user).filter(index_query.KeyIn("pk", scores)))

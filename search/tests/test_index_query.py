@@ -28,11 +28,11 @@ def test_one_query_reads_the_matches_of_every_type(library):
     with CaptureQueriesContext(connection) as queries:
         found = index_query.match("kiosk", models)
     assert len([q for q in queries.captured_queries if "indexentry" in q["sql"]]) == 1
-    assert set(found.scores[PracticeCasePage]) == {case.pk}
-    assert set(found.scores[Authority]) == {authority.pk}
+    assert set(found.matches[PracticeCasePage]) == {case.pk}
+    assert set(found.matches[Authority]) == {authority.pk}
     # A page of a type that has its own entry in the list is not also a plain page.
-    assert set(found.scores[Page]) == {page.pk}
-    assert index_query.match("", models).scores == {model: {} for model in models}
+    assert set(found.matches[Page]) == {page.pk}
+    assert index_query.match("", models).matches == {model: {} for model in models}
 
 
 def test_suggestion_matches_keep_the_best_of_each_type(home):
@@ -40,8 +40,8 @@ def test_suggestion_matches_keep_the_best_of_each_type(home):
         StandardPageFactory(parent=home, title=f"Harbour {i}")
     AuthorityFactory(name="Harbourtown")
     found = index_query.match("harb", [Authority, Page], autocomplete=True, per_type_limit=2)
-    assert len(found.scores[Page]) == 2
-    assert len(found.scores[Authority]) == 1
+    assert len(found.matches[Page]) == 2
+    assert len(found.matches[Authority]) == 1
 
 
 def test_key_in_filters_on_a_list_of_keys(home):
