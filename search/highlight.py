@@ -22,6 +22,8 @@ def plain_text(value: str) -> str:
 
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each folded character, its index in the original text."""
+    if text.isascii():  # nothing to decompose, one character each: lower case is the folding
+        return text.lower(), list(range(len(text)))
     folded_chars: list[str] = []
     index_map: list[int] = []
     for i, ch in enumerate(text):
