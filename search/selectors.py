@@ -10,6 +10,7 @@ principle the query names, then the backend's full-text score (titles weigh more
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -189,7 +190,6 @@ class _TypeSearch:
         terms: dict[str, list[str]],
         user,
         index: index_query.IndexMatches | None,
-        order: str = "relevance",
     ):
         self.rt = rt
         self.query = query
@@ -211,19 +211,15 @@ class _TypeSearch:
         if self.taxonomy_q is not None:
             assigned = Q(pk__in=manager.filter(self.taxonomy_q).values("pk"))
             condition = assigned if condition is None else condition | assigned
-        self.keys: dict[Any, Any] = {}  # pk -> date, in no particular order
+        self.keys: dict[Any, None] = {}  # the matches' keys (a dict: ordered, quick to look up)
         self.assigned: set = set()
         if condition is None:
             return
         queryset = self.base.filter(condition).order_by()
         flag = Case(When(assigned, then=Value(True)), default=Value(False)) if assigned else Value(False)
         queryset = queryset.annotate(_assigned=flag)
-        # Dates only to order by them (reading thousands of timestamps is not free); a hit shown reads
-        # its date from its object.
-        dated = order == "date" and rt.date_field is not None
-        date_field = rt.date_field if dated else "pk"
-        for pk, when, is_assigned in queryset.values_list("pk", date_field, "_assigned"):
-            self.keys[pk] = when if dated else None
+        for pk, is_assigned in queryset.values_list("pk", "_assigned"):
+            self.keys[pk] = None
             if is_assigned:
                 self.assigned.add(pk)
 
@@ -271,18 +267,27 @@ class _TypeSearch:
         found = self.index.scores(self.rt.model, keys)
         return {pk: sign * found.get(pk, 0.0) * self.rt.boost for pk in keys}
 
-    def candidates(self, filters: Mapping[str, str], *, order: str) -> list[_Candidate]:
-        """Every match of this type with the filters applied, with its tier and date (scores are read
-        for those that can reach the page shown: see SearchResults)."""
+    def newest(self, filters: Mapping[str, str], *, limit: int) -> list[_Candidate]:
+        """The newest `limit` matches with the filters applied, ordered in the database."""
+        rt = self.rt
+        keys = sorted(self.filtered(filters), reverse=True)
+        if not rt.date_field:
+            return [_Candidate(rt, pk) for pk in reversed(keys[-limit:])]
+        if not keys:
+            return []
+        newest = (
+            rt.model._default_manager.filter(index_query.KeyIn("pk", keys))
+            .order_by(f"-{rt.date_field}", "-pk")
+            .values_list("pk", rt.date_field)[:limit]
+        )
+        return [_Candidate(rt, pk, date=when) for pk, when in newest]
+
+    def tiers(self, filters: Mapping[str, str]) -> dict[int, list]:
+        """The matches with the filters applied, by tier (3: exact title, 2: title holding every word of
+        the query, 1: filed under a term the query names, 0: the rest), newest key first in each."""
         rt = self.rt
         keys = sorted(self.filtered(filters), reverse=True)  # ties: newest key first, as Wagtail orders
-        if order == "date":
-            if not rt.date_field:
-                return [_Candidate(rt, pk) for pk in reversed(keys)]
-            dated = [_Candidate(rt, pk, date=self.keys[pk]) for pk in keys]
-            return sorted(dated, key=lambda c: c.sort_key(), reverse=True)
-        tiers: dict[Any, int] = {pk: 1 for pk in keys if pk in self.assigned}
-        # Titles naming the query rank first: exact titles, then titles holding every word of it.
+        tier_of: dict[Any, int] = {pk: 1 for pk in keys if pk in self.assigned}
         title_q = Q()
         for word in words(self.query):
             title_q &= Q(**{f"{rt.title_field}__icontains": word})
@@ -292,14 +297,18 @@ class _TypeSearch:
             titled = rt.model._default_manager.filter(title_q).order_by().values_list("pk", rt.title_field)
             query_compact = compact(self.query)
             query_words = set(words(self.query))
+            wanted = set(keys)
             for pk, title in titled:
-                if pk not in self.keys:
+                if pk not in wanted:
                     continue
                 if compact(title) == query_compact:
-                    tiers[pk] = 3
+                    tier_of[pk] = 3
                 elif query_words <= set(words(title)):
-                    tiers[pk] = 2
-        return [_Candidate(rt, pk, tier=tiers.get(pk, 0)) for pk in keys]
+                    tier_of[pk] = 2
+        by_tier: dict[int, list] = defaultdict(list)
+        for pk in keys:
+            by_tier[tier_of.get(pk, 0)].append(pk)
+        return by_tier
 
 
 class SearchResults:
@@ -324,30 +333,30 @@ class SearchResults:
         return self.count()
 
     def ranked(self, stop: int) -> list[_Candidate]:
-        """Every match, the first `stop` in display order (keys only; objects are loaded for the slice
+        """The first `stop` matches in display order (keys only; objects are loaded for the slice
         shown). Relevance reads the scores of the tiers that can reach those places, no more: a word
         that most of the site holds in its titles never has the rest of its matches ranked."""
-        searches = {search.rt.key: search for search in self.searches if search.supports(self.filters)}
+        searches = [search for search in self.searches if search.supports(self.filters)]
+        if self.order == "date":
+            merged = [c for search in searches for c in search.newest(self.filters, limit=stop)]
+            return heapq.nlargest(stop, merged, key=lambda c: c.sort_key())
+        tiered = [(search, search.tiers(self.filters)) for search in searches]
+        per_tier: Counter = Counter()
+        for _search, by_tier in tiered:
+            for tier, keys in by_tier.items():
+                per_tier[tier] += len(keys)
+        reached = boundary = 0
+        for tier in sorted(per_tier, reverse=True):
+            reached, boundary = reached + per_tier[tier], tier
+            if reached >= stop:
+                break
         merged: list[_Candidate] = []
-        for search in searches.values():
-            merged.extend(search.candidates(self.filters, order=self.order))
-        if self.order == "relevance":
-            per_tier = Counter(candidate.tier for candidate in merged)
-            reached = boundary = 0
-            for tier in sorted(per_tier, reverse=True):
-                reached, boundary = reached + per_tier[tier], tier
-                if reached >= stop:
-                    break
-            to_score: dict[str, list[_Candidate]] = defaultdict(list)
-            for candidate in merged:
-                if candidate.tier >= boundary:
-                    to_score[candidate.result_type.key].append(candidate)
-            for key, candidates in to_score.items():
-                scores = searches[key].scores([candidate.pk for candidate in candidates])
-                for candidate in candidates:
-                    candidate.score = scores[candidate.pk]
-        merged.sort(key=lambda c: c.sort_key(), reverse=True)
-        return merged
+        for search, by_tier in tiered:
+            shown = {tier: keys for tier, keys in by_tier.items() if tier >= boundary}
+            scores = search.scores([pk for keys in shown.values() for pk in keys])
+            for tier, keys in shown.items():
+                merged.extend(_Candidate(search.rt, pk, tier=tier, score=scores[pk]) for pk in keys)
+        return heapq.nlargest(stop, merged, key=lambda c: (c.tier, c.score))
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
@@ -490,9 +499,7 @@ def search(
         )
     result_types = registry.result_types()
     index = index_matches(query, result_types)
-    searches = [
-        _TypeSearch(rt, query=query, terms=terms, user=user, index=index, order=order) for rt in result_types
-    ]
+    searches = [_TypeSearch(rt, query=query, terms=terms, user=user, index=index) for rt in result_types]
     types = [
         TypeCount(
             search_.rt.key,
