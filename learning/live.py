@@ -6,14 +6,23 @@ clients, which saw their socket close, say that live updates are paused and reco
 
 Groups: "room.<id>" (everyone connected to a room), "user.<id>" (every socket of one member: live
 notifications and the forced disconnect of a removed participant).
+
+A consumer that runs a service in a worker thread collects the service's events with `collecting()` and
+sends them itself once the thread returns (`send_collected`): the thread then never waits on the event
+loop for Redis, and the events still leave only after the transaction committed.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
+
+# Set by a consumer around a service call: (group, event) pairs to send later instead of now.
+_collected: ContextVar[list | None] = ContextVar("live_collected", default=None)
 
 
 def user_group(user_id: int) -> str:
@@ -24,8 +33,31 @@ def room_group(room_id: int) -> str:
     return f"room.{room_id}"
 
 
+@contextmanager
+def collecting():
+    """Within this block (and the sync_to_async threads it starts) events are collected, not sent."""
+    events: list[tuple[str, dict]] = []
+    token = _collected.set(events)
+    try:
+        yield events
+    finally:
+        _collected.reset(token)
+
+
+async def send_collected(layer, events: list[tuple[str, dict]]) -> None:
+    for group, event in events:
+        try:
+            await layer.group_send(group, event)
+        except Exception as error:  # as group_send: never fail the caller
+            logger.warning("channel layer unreachable, live event to %s dropped: %s", group, error)
+
+
 def group_send(group: str, event: dict) -> bool:
     """Send one event to a group; False (and a warning in the log) when the layer is unreachable."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.append((group, event))
+        return True
     layer = get_channel_layer()
     if layer is None:
         return False
