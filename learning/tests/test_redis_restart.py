@@ -1,0 +1,130 @@
+"""The live room through a Redis that goes away and comes back: a redis-server of the test's own, on a free
+port, stopped and started again (runs wherever the `redis-server` binary is, as on CI machines).
+
+While Redis is down the open sockets are closed (so the page says live updates are paused and the client
+reconnects with backoff), new sockets are refused, pages render and posting over HTTP works; once it is
+back, sockets connect again and messages reach everyone live.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from channels.testing import WebsocketCommunicator
+
+from learning import consumers, presence
+from learning.models import Message
+
+from .test_consumers import application, connected, receive_type, run
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+class OwnRedis:
+    """A redis-server on a free port, without persistence, that the test stops and starts."""
+
+    def __init__(self, workdir):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    server = OwnRedis(tmp_path)
+    server.start()
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", "LOCATION": server.url}
+    }
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [server.url]}}
+    }
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def chat(room, first, second, body: str):
+    """`first` posts over the socket; `second` must receive it live."""
+
+    async def scenario():
+        async with connected(first, room.slug) as (a, ok1), connected(second, room.slug) as (b, ok2):
+            assert ok1 and ok2
+            await a.send_json_to({"type": "message.post", "body": body, "client_id": body})
+            assert (await receive_type(a, "ack"))["client_id"] == body
+            received = await receive_type(b, "message.new")
+            assert received["message"]["html"] == f"<p>{body}</p>\n"
+
+    run(scenario)
+
+
+def test_live_room_through_a_redis_restart(own_redis, client, room, member, other_member):
+    chat(room, member, other_member, "before the outage")
+    assert {p["name"] for p in presence.members(room_id=room.pk)} == set()  # both left cleanly
+
+    async def open_socket_sees_the_outage():
+        async with connected(member, room.slug) as (mia, ok):
+            assert ok
+            await receive_type(mia, "presence")
+            assert presence.members(room_id=room.pk) == [{"id": member.pk, "name": "Mia Member"}]
+            own_redis.stop()
+            closed = await mia.receive_output(timeout=5)
+            assert closed == {"type": "websocket.close", "code": consumers.CLOSE_LAYER_DOWN}
+
+    run(open_socket_sees_the_outage)
+
+    async def new_socket_is_refused():
+        communicator = WebsocketCommunicator(application(), f"/ws/discussions/{room.slug}/")
+        communicator.scope["user"] = member
+        accepted, code = await communicator.connect(timeout=5)
+        assert not accepted  # the browser sees the handshake fail, and tries again later
+        await communicator.wait(timeout=1)
+
+    run(new_socket_is_refused)
+
+    client.force_login(member)
+    page = client.get(f"/discussions/{room.slug}/")
+    assert page.status_code == 200 and b"Digital inclusion" in page.content
+    assert presence.members(room_id=room.pk) == []  # presence reads nothing, and does not fail
+    response = client.post(f"/discussions/{room.slug}/", {"body": "posted over HTTP while Redis is down"})
+    assert response.status_code == 302
+    assert Message.objects.filter(body="posted over HTTP while Redis is down").exists()
+    assert b"posted over HTTP while Redis is down" in client.get(f"/discussions/{room.slug}/").content
+
+    own_redis.start()
+    chat(room, other_member, member, "after the restart")
+    assert Message.objects.count() == 3
