@@ -9,8 +9,9 @@ Close codes (the client shows why and does not reconnect on 44xx):
 - 4401: not logged in (anonymous sockets are refused);
 - 4403: not allowed in this private room, or removed from it while connected;
 - 4404: no such room.
-- 1011: the channel layer (Redis) became unreachable; the client says live updates are paused and
-  reconnects with backoff.
+- 4503: the channel layer (Redis) became unreachable; the client says live updates are paused and
+  reconnects with backoff (not 1011: daphne, which runserver uses, lets an application send only 1000
+  and 3000-4999, and drops any other close silently).
 Access to a private room is checked on connect and again on every frame the client sends; a member
 taken out of a room is disconnected at once through their user group ("force.disconnect").
 
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-CLOSE_LAYER_DOWN = 1011
+CLOSE_LAYER_DOWN = 4503
 MAX_FRAME_CHARS = 16_000  # a message is at most DISCUSSION_MESSAGE_MAX_CHARS; JSON adds little
 FRAMES_PER_WINDOW, FRAME_WINDOW = 30, 10.0  # any frame, per connection (posting has its own limit)
 
