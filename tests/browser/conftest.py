@@ -131,14 +131,24 @@ def portal_server():
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'portal.sqlite3'}"
     server.manage("migrate", "--noinput")
     server.manage("load_demo", "--seed", "2023")
+    log = start_server(server, workdir / "server.log")
+    yield server
+    stop_server(server, log)
+    for step in server.cleanup:
+        step()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def start_server(server: PortalServer, log_path: Path):
+    """Run the server (runserver: daphne, HTTP and WebSocket) on a free port; returns its open log."""
     port = free_port()
     server.url = f"http://127.0.0.1:{port}"
-    server.log_path = workdir / "server.log"
-    log = open(server.log_path, "w")
+    server.log_path = log_path
+    log = open(log_path, "w")
     server.process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
-        env=env,
+        env=server.env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -146,22 +156,21 @@ def portal_server():
     while True:
         try:
             urllib.request.urlopen(server.url + "/", timeout=2)
-            break
+            return log
         except Exception:
             if time.monotonic() > deadline or server.process.poll() is not None:
                 server.process.kill()
-                raise RuntimeError(f"portal server did not start:\n{server.log_path.read_text()}") from None
+                raise RuntimeError(f"portal server did not start:\n{log_path.read_text()}") from None
             time.sleep(0.3)
-    yield server
+
+
+def stop_server(server: PortalServer, log) -> None:
     server.process.terminate()
     try:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.process.kill()
     log.close()
-    for step in server.cleanup:
-        step()
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

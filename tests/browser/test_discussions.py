@@ -3,11 +3,15 @@ outside a private room gets 403 and a closed socket, and the room, match request
 zero axe-core violations."""
 
 import re
+import shutil
+from dataclasses import replace
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, login
+from learning.tests.redis_server import OwnRedis
+
+from .conftest import assert_accessible, login, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +76,57 @@ def test_room_works_without_javascript(browser, portal_server):
         expect(page.locator(".messages")).to_contain_text("Your message is posted.")
     finally:
         context.close()
+
+
+@pytest.fixture
+def server_with_own_redis(portal_server, tmp_path):
+    """A second server process on the portal's database whose cache and channel layer are a redis-server
+    of the test's own, which the test stops and starts."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs the redis-server binary")
+    redis_server = OwnRedis(tmp_path)
+    redis_server.start()
+    server = replace(portal_server, env=dict(portal_server.env, REDIS_URL=redis_server.url), cleanup=[])
+    log = start_server(server, tmp_path / "server.log")
+    try:
+        yield server, redis_server
+    finally:
+        stop_server(server, log)
+        redis_server.stop()
+
+
+def test_room_through_a_redis_restart(browser, server_with_own_redis):
+    """Redis stops: the room says live updates are paused, posting falls back to HTTP and the page still
+    renders; Redis comes back: the client reconnects by itself and messages are live again."""
+    server, redis_server = server_with_own_redis
+    vera_context, vera = open_room(browser, server, "verified@example.org", "/discussions/inclusion/")
+    lotte_context, lotte = open_room(
+        browser, server, "lotte.claes@gent.example.org", "/discussions/inclusion/"
+    )
+    live_status = vera.locator("[data-live-status]")
+    try:
+        redis_server.stop()
+        expect(vera.locator("[data-live-room]")).to_have_attribute("data-live", "off", timeout=10_000)
+        expect(live_status).to_have_attribute("data-state", "paused")
+        expect(live_status).to_contain_text("Live updates are paused")
+
+        vera.fill("#id_body", "Posted while Redis was down")
+        with vera.expect_navigation():  # the socket is closed: the form posts over HTTP
+            vera.get_by_role("button", name="Post").click()
+        expect(vera.locator(".message", has_text="Posted while Redis was down")).to_be_visible()
+        expect(live_status).to_have_attribute("data-state", "paused", timeout=10_000)
+
+        redis_server.start()
+        # Backoff 1 s, 2 s, 4 s... (30 s at most): both pages come back without a reload.
+        for page in (vera, lotte):
+            expect(page.locator("[data-live-room]")).to_have_attribute("data-live", "on", timeout=40_000)
+        lotte.fill("#id_body", "Live again after the restart")
+        lotte.get_by_role("button", name="Post").click()
+        expect(vera.locator(".message", has_text="Live again after the restart")).to_be_visible()
+        expect(lotte.locator("#id_body")).to_have_value("")  # posted over the socket, no reload
+    finally:
+        vera_context.close()
+        lotte_context.close()
 
 
 def private_room_slug(server) -> str:
