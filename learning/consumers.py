@@ -15,17 +15,20 @@ Close codes (the client shows why and does not reconnect on 44xx):
 Access to a private room is checked on connect and again on every frame the client sends; a member
 taken out of a room is disconnected at once through their user group ("force.disconnect").
 
-Blocking work (ORM, presence) runs in the event loop's thread pool (`_in_thread`), never in the one
-thread that thread-sensitive `database_sync_to_async` shares among all sockets of a process.
+Blocking work (ORM, presence) runs in the event loop's thread pool (`_in_thread`, `_no_db`), not in the
+one thread that thread-sensitive `database_sync_to_async` shares among all sockets of a process
+(except the ORM on SQLite, which has a single writer).
 """
 
 import logging
 import time
 
+from asgiref.sync import sync_to_async
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections
 from django.utils.translation import gettext as _
 
 from portal.cache_backends import UNREACHABLE
@@ -124,14 +127,14 @@ class RoomConsumer(LiveConsumer):
         await self.join_user_group()
         await self.channel_layer.group_add(self.room_group, self.channel_name)
         await self.accept()
-        await _in_thread(presence.join)(
+        await _no_db(presence.join)(
             room_id=room.pk, channel_name=self.channel_name, user_id=user.pk, name=str(user)
         )
         presence.schedule_broadcast(self.channel_layer, room_id=room.pk, group=self.room_group)
 
     async def disconnect(self, code):
         if self.room is not None:
-            await _in_thread(presence.leave)(room_id=self.room.pk, channel_name=self.channel_name)
+            await _no_db(presence.leave)(room_id=self.room.pk, channel_name=self.channel_name)
             try:
                 await self.channel_layer.group_discard(self.room_group, self.channel_name)
             except Exception:  # the layer is unreachable: its group entries expire on their own
@@ -199,10 +202,23 @@ class RoomConsumer(LiveConsumer):
 
 
 def _in_thread(function):
-    """Run blocking work (ORM, presence) in the event loop's thread pool. Not thread-sensitive: those calls
-    all share one thread per process, so every socket's database work would wait in a single queue
-    (and a post would wait behind the posts, joins and heartbeats of all other rooms)."""
-    return database_sync_to_async(function, thread_sensitive=False)
+    """Run ORM work in the event loop's thread pool. Not in the thread-sensitive thread: that one thread
+    is shared by all sockets of a process, so every socket's database work would wait in a single queue
+    (a post behind the posts, joins and heartbeats of all other rooms). Except on SQLite: it has a
+    single writer, and a transaction that reads before it writes fails at once ("database is locked")
+    when another thread writes, so there the sockets' database work stays in one thread."""
+
+    async def call(*args, **kwargs):
+        serialised = connections["default"].vendor == "sqlite"
+        return await database_sync_to_async(function, thread_sensitive=serialised)(*args, **kwargs)
+
+    call.func = function
+    return call
+
+
+def _no_db(function):
+    """Blocking work without the database (presence in Redis): the thread pool, everywhere."""
+    return sync_to_async(function, thread_sensitive=False)
 
 
 _REMOVED, _PONG, _UNKNOWN = object(), object(), object()
