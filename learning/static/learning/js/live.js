@@ -4,7 +4,8 @@
  * - new, edited and deleted messages appear without reload; "Here now" follows presence events;
  * - the post form sends over the socket while it is open, and falls back to a normal HTTP post otherwise;
  * - when the connection drops, the page says live updates are paused and reconnects with exponential
- *   backoff (1 s, 2 s, 4 s ... up to 30 s, with jitter); close codes 4401/4403/4404 are final.
+ *   backoff (1 s, 2 s, 4 s ... up to 30 s, with jitter); close codes 4401/4403/4404 are final (4503,
+ *   the server's Redis is unreachable, is not: it reconnects).
  * - live notifications (match invitation, mention) are shown in #live-notifications.
  */
 (function () {
