@@ -13,16 +13,21 @@
 
 Creates (idempotently) `clients` members bench-ws-<i>@example.org and `rooms` theme rooms bench-room-<r>,
 logs each member in by writing a Django session (the cookie the browser would carry), then opens every
-socket with that cookie and an allowed Origin (the server checks both). When all are connected, in each
-room `--messages` messages are posted over the socket by rotating members, spread over `--seconds`.
-Each message carries its send time; every member of the room records when it arrives, so the delivery
-latency covers the whole path: socket -> consumer -> PostgreSQL -> Redis group_send -> every socket.
+socket with that cookie and an allowed Origin (the server checks both), reading from each as soon as it
+is open. Posting starts once every socket is open and the joins' presence updates have died down (no
+frame for `--quiet` seconds), so the posts measure the room, not the tail of the connection storm.
+Then in each room `--messages` messages are posted over the socket by rotating members, spread over
+`--seconds` (`--seconds 0`: all at once, to see the throughput). Each message carries its send time;
+every member of the room records when it arrives, so the delivery latency covers the whole path:
+socket -> consumer -> PostgreSQL -> Redis group_send -> every socket.
 
 Prints: connections, messages posted, deliveries expected and received (each message must reach every
 member of its room, the sender included), latency p50/p95/p99/max, messages and deliveries per second,
-and the server's resident memory per connection (RSS of the uvicorn processes before and after
-connecting, from /proc). Figures only, no assertions; the machine is shared, so report them with that
-caveat.
+the server's resident memory per connection (RSS of the uvicorn processes before and after connecting,
+from /proc), and the CPU seconds the server processes and this client spent while posting (the client
+is one asyncio process on uvloop when installed; when its CPU time nears the wall time it is the
+bottleneck, and its latencies are too high). Figures only, no assertions; the machine is shared, so
+report them with that caveat.
 """
 
 from __future__ import annotations
@@ -92,7 +97,17 @@ def prepare(*, clients: int, rooms: int) -> tuple[list[str], list[str]]:
 def server_rss_kib(pattern: str) -> int:
     """Resident memory of the server processes: those whose command line has `pattern` and all their
     descendants (uvicorn's workers are spawned by multiprocessing and do not repeat it)."""
-    parents, rss, cmdlines = {}, {}, {}
+    return sum(value for _pid, (value, _cpu) in server_processes(pattern).items())
+
+
+def server_cpu_seconds(pattern: str) -> float:
+    return sum(cpu for _pid, (_rss, cpu) in server_processes(pattern).items())
+
+
+def server_processes(pattern: str) -> dict[str, tuple[int, float]]:
+    """pid -> (RSS in KiB, CPU seconds user+system) of the server's processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, rss, cpu, cmdlines = {}, {}, {}, {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             cmdlines[pid] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -101,7 +116,9 @@ def server_rss_kib(pattern: str) -> int:
                     parents[pid] = line.split()[1]
                 elif line.startswith("VmRSS:"):
                     rss[pid] = int(line.split()[1])
-        except OSError:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
             continue
     roots = {pid for pid, cmd in cmdlines.items() if pattern in cmd and "benchmark_websockets" not in cmd}
 
@@ -113,7 +130,7 @@ def server_rss_kib(pattern: str) -> int:
             pid, seen = parents.get(pid, ""), seen + 1
         return False
 
-    return sum(value for pid, value in rss.items() if in_server(pid))
+    return {pid: (value, cpu.get(pid, 0.0)) for pid, value in rss.items() if in_server(pid)}
 
 
 async def run(args, keys: list[str], slugs: list[str]) -> None:
@@ -124,54 +141,63 @@ async def run(args, keys: list[str], slugs: list[str]) -> None:
     origin = f"{base.scheme}://{base.netloc}"
     latencies: list[float] = []
     received: dict[tuple[int, int], int] = {}
-    sockets = []
+    errors: list[str] = []
+    last_frame = [time.perf_counter()]
+    frames = [0]
     rss_before = server_rss_kib(args.server_pattern)
 
-    gate = asyncio.Semaphore(args.connect_concurrency)
-
-    async def open_socket(i: int):
-        async with gate:
-            return await _open(i)
-
-    async def _open(i: int):
-        room = i % len(slugs)
-        for attempt in range(5):
-            try:
-                socket = await websockets.connect(
-                    f"{ws_base}/ws/discussions/{slugs[room]}/",
-                    additional_headers={"Cookie": f"sessionid={keys[i]}", "Origin": origin},
-                    open_timeout=30,
-                    max_queue=None,
-                )
-                return room, socket
-            except Exception:
-                await asyncio.sleep(0.5 * (attempt + 1))
-        raise RuntimeError(f"client {i} could not connect")
-
-    started = time.perf_counter()
-    opened = await asyncio.gather(*(open_socket(i) for i in range(len(keys))))
-    connect_seconds = time.perf_counter() - started
-    sockets = [socket for _room, socket in opened]
-    await asyncio.sleep(3)  # presence broadcasts settle
-    rss_after = server_rss_kib(args.server_pattern)
-    errors: list[str] = []
-
-    async def listen(room: int, socket):
+    async def listen(socket):
         try:
             async for raw in socket:
+                now = time.time()
+                last_frame[0] = time.perf_counter()
+                frames[0] += 1
                 event = json.loads(raw)
                 if event.get("type") == "message.new":
                     found = STAMP.search(event["message"]["html"])
                     if found:
                         key = (int(found.group(1)), int(found.group(2)))
                         received[key] = received.get(key, 0) + 1
-                        latencies.append(time.time() - float(found.group(3)))
+                        latencies.append(now - float(found.group(3)))
                 elif event.get("type") == "error":
                     errors.append(event.get("message", ""))
         except websockets.ConnectionClosed:
             pass
 
-    listeners = [asyncio.create_task(listen(room, socket)) for room, socket in opened]
+    gate = asyncio.Semaphore(args.connect_concurrency)
+    listeners = []
+
+    async def open_socket(i: int):
+        room = i % len(slugs)
+        async with gate:
+            for attempt in range(5):
+                try:
+                    socket = await websockets.connect(
+                        f"{ws_base}/ws/discussions/{slugs[room]}/",
+                        additional_headers={"Cookie": f"sessionid={keys[i]}", "Origin": origin},
+                        open_timeout=30,
+                        max_queue=None,
+                    )
+                    break
+                except Exception:
+                    await asyncio.sleep(0.5 * (attempt + 1))
+            else:
+                raise RuntimeError(f"client {i} could not connect")
+        listeners.append(asyncio.create_task(listen(socket)))
+        return room, socket
+
+    started = time.perf_counter()
+    opened = await asyncio.gather(*(open_socket(i) for i in range(len(keys))))
+    connect_seconds = time.perf_counter() - started
+    sockets = [socket for _room, socket in opened]
+    # The joins' presence updates settle: wait until no frame came for --quiet seconds.
+    settle_started = time.perf_counter()
+    while time.perf_counter() - last_frame[0] < args.quiet and time.perf_counter() - settle_started < 60:
+        await asyncio.sleep(0.1)
+    settle_seconds = time.perf_counter() - settle_started
+    presence_frames = frames[0]
+    rss_after = server_rss_kib(args.server_pattern)
+
     by_room: dict[int, list] = {}
     for room, socket in opened:
         by_room.setdefault(room, []).append(socket)
@@ -185,15 +211,21 @@ async def run(args, keys: list[str], slugs: list[str]) -> None:
             await socket.send(
                 json.dumps({"type": "message.post", "body": body, "client_id": f"{room}-{seq}"})
             )
-            await asyncio.sleep(pause)
+            if pause:
+                await asyncio.sleep(pause)
 
+    expected = sum(len(by_room[room]) * args.messages for room in by_room)
+    cpu_server, cpu_client = server_cpu_seconds(args.server_pattern), time.process_time()
+    load_before = os.getloadavg()
     post_started = time.perf_counter()
     await asyncio.gather(*(post(room) for room in by_room))
-    expected = sum(len(by_room[room]) * args.messages for room in by_room)
     deadline = time.perf_counter() + args.drain
     while sum(received.values()) < expected and time.perf_counter() < deadline:
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.05)
     elapsed = time.perf_counter() - post_started
+    cpu_server = server_cpu_seconds(args.server_pattern) - cpu_server
+    cpu_client = time.process_time() - cpu_client
+    load_after = os.getloadavg()
     for socket in sockets:
         await socket.close()
     for task in listeners:
@@ -202,9 +234,10 @@ async def run(args, keys: list[str], slugs: list[str]) -> None:
     delivered = sum(received.values())
     messages = len(by_room) * args.messages
     print(f"clients connected:        {len(sockets)} in {connect_seconds:.1f} s ({len(by_room)} rooms)")
+    print(f"presence settled:         {settle_seconds:.1f} s after, {presence_frames} frames received")
     print(f"messages posted:          {messages} over {args.seconds:.0f} s")
     print(f"deliveries expected:      {expected}")
-    print(f"deliveries received:      {delivered} ({delivered / expected:.1%})")
+    print(f"deliveries received:      {delivered} ({delivered / expected:.1%}) in {elapsed:.1f} s")
     if errors:
         print(f"errors from the server:   {len(errors)} (first: {errors[0]})")
     if latencies:
@@ -218,6 +251,10 @@ async def run(args, keys: list[str], slugs: list[str]) -> None:
             f"max {ordered[-1] * 1000:.0f}, mean {statistics.mean(ordered) * 1000:.0f}"
         )
     print(f"messages per second:      {messages / elapsed:.1f} posted, {delivered / elapsed:.0f} delivered")
+    print(
+        f"CPU while posting:        server {cpu_server:.1f} s, client {cpu_client:.1f} s "
+        f"(wall {elapsed:.1f} s; load avg {load_before[0]:.2f} -> {load_after[0]:.2f})"
+    )
     if rss_before:
         per = (rss_after - rss_before) / max(1, len(sockets))
         print(f"server RSS:               {rss_before / 1024:.0f} MiB -> {rss_after / 1024:.0f} MiB")
@@ -236,9 +273,17 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=20.0, help="seconds to wait for late deliveries")
     parser.add_argument("--server-pattern", default="portal.asgi:application")
     parser.add_argument("--connect-concurrency", type=int, default=50, help="handshakes in flight at once")
+    parser.add_argument(
+        "--quiet", type=float, default=1.0, help="seconds without a frame before posting starts"
+    )
     args = parser.parse_args()
     keys, slugs = prepare(clients=args.clients, rooms=args.rooms)
-    asyncio.run(run(args, keys, slugs))
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(run(args, keys, slugs))
+    else:
+        uvloop.run(run(args, keys, slugs))
 
 
 if __name__ == "__main__":
