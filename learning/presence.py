@@ -35,12 +35,21 @@ _local: dict[int, dict[str, tuple[int, str, float]]] = {}  # without Redis: room
 _local_lock = threading.Lock()
 
 
+_clients: dict[str, object] = {}  # one Redis client (and connection pool) per process and cache location
+
+
 def _redis():
-    """A client of the cache's Redis (its connection pool), or None when the cache is not Redis."""
+    """The Redis client of the cache, or None when the cache is not Redis. One per process: Django keeps
+    a cache instance per async context, so through `caches` every socket would open its own connection
+    pool, and its own connection to Redis on its first join."""
     cache = caches["default"]
     if not isinstance(cache, RedisCache):
         return None
-    return cache._cache.get_client(write=True)
+    location = ",".join(cache._servers)
+    client = _clients.get(location)
+    if client is None:
+        client = _clients.setdefault(location, cache._cache.get_client(write=True))
+    return client
 
 
 def _key(room_id: int) -> str:

@@ -6,9 +6,11 @@ reconnects with backoff), new sockets are refused, pages render and posting over
 back, sockets connect again and messages reach everyone live.
 """
 
+import asyncio
 import shutil
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from learning import consumers, presence
@@ -89,3 +91,18 @@ def test_live_room_through_a_redis_restart(own_redis, client, room, member, othe
     own_redis.start()
     chat(room, other_member, member, "after the restart")
     assert Message.objects.count() == 3
+
+
+def test_sockets_share_one_presence_connection_pool(own_redis):
+    """Django keeps a cache instance per async context: through it every socket opened its own pool
+    and its own connection to Redis. Presence keeps one client per process."""
+    pools = set()
+
+    async def socket_joins():
+        pools.add(id((await sync_to_async(presence._redis, thread_sensitive=False)()).connection_pool))
+
+    async def five_sockets():
+        await asyncio.gather(*(asyncio.create_task(socket_joins()) for _ in range(5)))
+
+    run(five_sockets)
+    assert len(pools) == 1
