@@ -15,7 +15,9 @@ Creates (idempotently) `clients` members bench-ws-<i>@example.org and `rooms` th
 logs each member in by writing a Django session (the cookie the browser would carry), then opens every
 socket with that cookie and an allowed Origin (the server checks both), reading from each as soon as it
 is open. Posting starts once every socket is open and the joins' presence updates have died down (no
-frame for `--quiet` seconds), so the posts measure the room, not the tail of the connection storm.
+frame for `--quiet` seconds), so the posts measure the room, not the tail of the connection storm, and
+one warm-up message per room has been posted (`--warmup`, not counted: a worker's first post populates
+Django's URL resolver and imports the Markdown renderer, a second or so of CPU on this machine).
 Then in each room `--messages` messages are posted over the socket by rotating members, spread over
 `--seconds` (`--seconds 0`: all at once, to see the throughput). Each message carries its send time;
 every member of the room records when it arrives, so the delivery latency covers the whole path:
@@ -214,9 +216,16 @@ async def run(args, keys: list[str], slugs: list[str]) -> None:
             if pause:
                 await asyncio.sleep(pause)
 
+    if args.warmup:
+        # Each worker's first post pays one-time costs (Django populates its URL resolver, the Markdown
+        # renderer is imported...): one message per room first, not counted in the figures.
+        for room, members in by_room.items():
+            await members[-1].send(json.dumps({"type": "message.post", "body": f"warm-up {room}"}))
+        await asyncio.sleep(args.warmup)
     expected = sum(len(by_room[room]) * args.messages for room in by_room)
     cpu_server, cpu_client = server_cpu_seconds(args.server_pattern), time.process_time()
     load_before = os.getloadavg()
+    print(f"{len(sockets)} sockets open, posting", file=sys.stderr, flush=True)  # for a profiler to start
     post_started = time.perf_counter()
     await asyncio.gather(*(post(room) for room in by_room))
     deadline = time.perf_counter() + args.drain
@@ -273,6 +282,12 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=20.0, help="seconds to wait for late deliveries")
     parser.add_argument("--server-pattern", default="portal.asgi:application")
     parser.add_argument("--connect-concurrency", type=int, default=50, help="handshakes in flight at once")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3.0,
+        help="post one uncounted message per room and wait this many seconds before measuring (0: none)",
+    )
     parser.add_argument(
         "--quiet", type=float, default=1.0, help="seconds without a frame before posting starts"
     )
