@@ -15,6 +15,7 @@ from channels.testing import WebsocketCommunicator
 
 from learning import consumers, presence
 from learning.models import Message
+from portal.settings.base import redis_channel_layer
 
 from .redis_server import OwnRedis
 from .test_consumers import application, connected, receive_type, run
@@ -32,9 +33,7 @@ def own_redis(tmp_path, settings):
     settings.CACHES = {
         "default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", "LOCATION": server.url}
     }
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [server.url]}}
-    }
+    settings.CHANNEL_LAYERS = {"default": redis_channel_layer(server.url)}  # as with REDIS_URL
     try:
         yield server
     finally:
@@ -106,3 +105,18 @@ def test_sockets_share_one_presence_connection_pool(own_redis):
 
     run(five_sockets)
     assert len(pools) == 1
+
+
+def test_a_quiet_room_keeps_its_sockets(own_redis, room, member, other_member):
+    """Nothing happens in the room for longer than the layer's 5 s BZPOPMIN: the sockets stay open (with
+    redis-py's default read timeout of 5 s they were closed)."""
+
+    async def scenario():
+        async with connected(member, room.slug) as (mia, ok1), connected(other_member, room.slug) as (b, ok2):
+            assert ok1 and ok2
+            await receive_type(mia, "presence")
+            assert await mia.receive_nothing(timeout=7, interval=0.5)
+            await b.send_json_to({"type": "message.post", "body": "still here", "client_id": "q"})
+            assert (await receive_type(mia, "message.new"))["message"]["html"] == "<p>still here</p>\n"
+
+    run(scenario)

@@ -134,18 +134,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when REDIS_URL is set, backs both the channel layer and the cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": os.environ.get("REDIS_PREFIX", "ucc"),
-                # Messages waiting per connection before new ones are dropped (busy rooms: raise it).
-                "capacity": int(os.environ.get("CHANNEL_LAYER_CAPACITY", "1000")),
-            },
-        }
+
+
+def redis_channel_layer(url: str) -> dict:
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            # Each process waits for its messages with a BZPOPMIN of 5 s; redis-py 8 gives up reading after
+            # 5 s by default (socket_timeout), which closed an idle room's sockets every ~5 s.
+            "hosts": [{"address": url, "socket_timeout": 15}],
+            "prefix": os.environ.get("REDIS_PREFIX", "ucc"),
+            # Messages waiting per connection before new ones are dropped (busy rooms: raise it).
+            "capacity": int(os.environ.get("CHANNEL_LAYER_CAPACITY", "1000")),
+        },
     }
+
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
     CACHES = {
         "default": {
             # Pages keep rendering while Redis is down (reads miss, writes dropped): portal/cache_backends.py
