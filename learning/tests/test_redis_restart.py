@@ -120,3 +120,21 @@ def test_a_quiet_room_keeps_its_sockets(own_redis, room, member, other_member):
             assert (await receive_type(mia, "message.new"))["message"]["html"] == "<p>still here</p>\n"
 
     run(scenario)
+
+
+def test_the_first_socket_after_a_restart_gets_in(own_redis, room, member, other_member):
+    """The process's pooled connections to the old Redis are dead after a restart: the layer retries on a
+    fresh one instead of refusing the socket (the browser would back off for longer and longer)."""
+
+    async def scenario():
+        async with connected(member, room.slug) as (mia, ok):
+            assert ok
+            await receive_type(mia, "presence")
+        own_redis.stop()
+        own_redis.start()
+        async with connected(other_member, room.slug) as (oskar, ok):
+            assert ok
+            await oskar.send_json_to({"type": "message.post", "body": "first in", "client_id": "f"})
+            assert (await receive_type(oskar, "message.new"))["message"]["html"] == "<p>first in</p>\n"
+
+    run(scenario)

@@ -137,12 +137,25 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def redis_channel_layer(url: str) -> dict:
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            # Each process waits for its messages with a BZPOPMIN of 5 s; redis-py 8 gives up reading after
-            # 5 s by default (socket_timeout), which closed an idle room's sockets every ~5 s.
-            "hosts": [{"address": url, "socket_timeout": 15}],
+            "hosts": [
+                {
+                    "address": url,
+                    # Each process waits for its messages with a BZPOPMIN of 5 s; redis-py 8 gives up
+                    # reading after 5 s by default, which closed an idle room's sockets every ~5 s.
+                    "socket_timeout": 15,
+                    # After a Redis restart every pooled connection is dead; without a retry each one
+                    # failed a socket's handshake once, and the clients' backoff grew to 30 s.
+                    "retry": Retry(NoBackoff(), 1),
+                    "retry_on_error": [RedisConnectionError],
+                }
+            ],
             "prefix": os.environ.get("REDIS_PREFIX", "ucc"),
             # Messages waiting per connection before new ones are dropped (busy rooms: raise it).
             "capacity": int(os.environ.get("CHANNEL_LAYER_CAPACITY", "1000")),
