@@ -360,3 +360,18 @@ def test_section_pages_offer_a_follow_button(client, demo_site, path, label):
     assert f'name="target" value="{label}:{section.pk}"' in client.get(path).content.decode()
     client.post(reverse("notifications:follow"), {"target": f"{label}:{section.pk}", "next": path})
     assert 'aria-pressed="true"' in client.get(path).content.decode()
+
+
+def test_practice_library_and_tag_pages_offer_a_follow_button(client, demo_site):
+    from practices.models import PracticeIndexPage
+
+    library = PracticeIndexPage.objects.get()
+    tag = Tag.objects.get(slug="co-design")
+    assert "Log in to follow the tag “co-design”" in client.get("/practices/tag/co-design/").content.decode()
+    client.force_login(UserFactory())
+    assert f'value="practices.practiceindexpage:{library.pk}"' in client.get(library.url).content.decode()
+    tag_page = client.get("/practices/tag/co-design/").content.decode()
+    assert f'value="taggit.tag:{tag.pk}"' in tag_page
+    tag_url = "/practices/tag/co-design/"
+    client.post(reverse("notifications:follow"), {"target": f"taggit.tag:{tag.pk}", "next": tag_url})
+    assert 'aria-pressed="true"' in client.get(tag_url).content.decode()
