@@ -6,8 +6,9 @@
       REDIS_URL=redis://127.0.0.1:6379/8 \
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/discuss PORT=8180 WEB_CONCURRENCY=2 \
       scripts/serve
-    # 2. this script, on the same database:
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/discuss .venv/bin/python \
+    # 2. this script, on the same database and with the same SECRET_KEY (it writes the members' sessions
+    #    itself; with another key the server reads them as corrupted and refuses every socket with 4401):
+    SECRET_KEY=bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/discuss .venv/bin/python \
       scripts/bench/benchmark_websockets.py --url http://127.0.0.1:8180 \
       [--clients 500 --rooms 10 --messages 20]
 
