@@ -23,6 +23,7 @@ from wagtail.models import Page
 from benchmarks import selectors as benchmark_selectors
 from benchmarks.models import Answer, Authority, Indicator, Submission, SubPillar
 from portal.principles import Principle, principle_label
+from search import index_query
 
 from . import library_index
 from .models import CaseStatus, PracticeCasePage
@@ -186,7 +187,8 @@ def _active_values(filters: LibraryFilters) -> dict[str, tuple[str, ...]]:
 
 
 def _text_ranks(library: Page | None, query: str) -> list[tuple[int, int]]:
-    """(pk, rank) of the cases matching the words, best first (Wagtail's search backend; equal scores share
+    """(pk, rank) of the cases matching the words (on PostgreSQL also cases outside the library or not
+    live: the caller keeps those of its facet index), best first (Wagtail's search backend; equal scores share
     a rank, so the library orders them newest first). Read once per generation of the library's data and
     kept in the cache: the full-text match is the costliest query of a request.
 
@@ -199,14 +201,17 @@ def _text_ranks(library: Page | None, query: str) -> list[tuple[int, int]]:
     )
     ranks = cache.get(key)
     if ranks is None:
-        base = live_cases()
-        if library is not None:
-            base = base.descendant_of(library)
-        results = base.search(query, operator="and").annotate_score("_score")
-        if hasattr(results, "get_queryset"):  # the database backends: one query, in relevance order
-            scored = list(results.get_queryset().values_list("pk", "_score"))
-        else:  # Elasticsearch
-            scored = [(case.pk, -position) for position, case in enumerate(results[:10_000])]
+        # PostgreSQL: the index table alone (the caller keeps only the library's live cases).
+        scored = index_query.scored(query, PracticeCasePage)
+        if scored is None:
+            base = live_cases()
+            if library is not None:
+                base = base.descendant_of(library)
+            results = base.search(query, operator="and").annotate_score("_score")
+            if hasattr(results, "get_queryset"):  # SQLite: one query, in relevance order
+                scored = list(results.get_queryset().values_list("pk", "_score"))
+            else:  # Elasticsearch
+                scored = [(case.pk, -position) for position, case in enumerate(results[:10_000])]
         ranks, rank, previous = [], -1, object()
         for pk, score in scored:
             if score != previous:
@@ -244,7 +249,7 @@ def library_search(
     matched = matching()
     sort = filters.effective_sort
     if sort in ("year", "title"):
-        walk = index.year_order if sort == "year" else index.title_order
+        walk = index.year_order if sort == "year" else library_index.title_order(library, index)
         found = library_index.in_order(matched, size, walk)
     else:
         found = library_index.positions(matched, size)  # newest first

@@ -104,3 +104,22 @@ def test_suggestions_read_each_type_once(library):
     # The index once, then the visible objects of each of the three types that have any (no URL lookups
     # per suggestion beyond the site's own, which Wagtail caches per request).
     assert len(queries) <= 8, [q["sql"][:120] for q in queries.captured_queries]
+
+
+def test_scored_equals_wagtails_own_search(library):
+    """Every match of one model with Wagtail's score, best first (PostgreSQL); None on other backends."""
+    PracticeCasePageFactory(parent=library, title="Ferry timetable", summary="Boats.")
+    PracticeCasePageFactory(parent=library, title="Harbour", summary="The ferry and the ferry pier.")
+    PracticeCasePageFactory(parent=library, title="Ferry tickets", summary="Ferry ferry ferry.")
+    PracticeCasePageFactory(parent=library, title="Buses", summary="No boats at all.")
+    StandardPageFactory(parent=library.get_parent(), title="Ferry news")  # another model
+    found = index_query.scored("ferry", PracticeCasePage)
+    if connection.vendor != "postgresql":
+        assert found is None
+        return
+    results = PracticeCasePage.objects.search("ferry", operator="and").annotate_score("_score")
+    expected = sorted(((case.pk, case._score) for case in results), key=lambda item: (-item[1], item[0]))
+    assert len(found) == 3
+    assert [pk for pk, _score in found] == [pk for pk, _score in expected]
+    assert [score for _pk, score in found] == pytest.approx([score for _pk, score in expected])
+    assert index_query.scored("", PracticeCasePage) == []
