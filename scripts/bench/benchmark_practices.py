@@ -9,7 +9,8 @@ back at the end (nothing is left behind): migrates, builds a minimal site with a
 inserts N synthetic live practice cases (tree paths computed, no per-page save) with 1-3 of 200
 authorities, 1-3 sub-pillars, 1-4 principles and 2-5 of 150 tags each, indexes them for full text with
 the configured Wagtail search backend, then requests the library in-process (Django test client, the
-whole view and template rendering, no network) and prints, per URL, the median and 95th percentile:
+whole view and template rendering, no network; the process prepared as a server's is, portal/startup.py)
+and prints, per URL, the median and 95th percentile:
 
 - cold: the cache emptied before every request (and this process's copy of the library's facet index
   dropped), so the request reads the facet index and the full-text match from the database: what the
@@ -277,12 +278,15 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from portal.startup import prepare_process
+
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     rng = random.Random(2026)
     try:
         with transaction.atomic():
             library, tags = build(args.cases, rng)
+            prepare_process()  # as each server process does when it starts (portal/asgi.py)
             client = Client(HTTP_HOST="localhost")
             client.get(library.url)  # warm the template and URL caches
             popular, other = tags[0].slug, tags[7].slug
