@@ -57,7 +57,7 @@ def test_environment_switches_to_real_services():
         ANYMAIL_MAILGUN_API_KEY="key-123",
     )
     assert values["db"] == "django.db.backends.postgresql" and values["db_name"] == "ucc"
-    assert values["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert values["layer"] == "portal.channel_layers.PubSubChannelLayer"  # channels-redis pub/sub, extended
     assert values["cache"] == "portal.cache_backends.ResilientRedisCache"  # Django's RedisCache, failing soft
     assert values["search"] == "wagtail.search.backends.elasticsearch9"
     assert values["email"] == "anymail.backends.mailgun.EmailBackend"

@@ -135,12 +135,12 @@ def test_edits_and_deletions_from_http_reach_the_socket(room, member, other_memb
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="two layer instances need Redis (REDIS_URL)")
 def test_two_layer_instances_exchange_a_message_through_redis(room, member, other_member):
-    """Two consumers on separate RedisChannelLayer instances, as in two server processes."""
+    """Two consumers on separate channel layer instances, as in two server processes."""
     layers = {
         "default": settings.CHANNEL_LAYERS["default"],
         "second": dict(settings.CHANNEL_LAYERS["default"]),
     }
-    assert layers["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert layers["default"]["BACKEND"] == "portal.channel_layers.PubSubChannelLayer"
 
     async def scenario():
         async with (

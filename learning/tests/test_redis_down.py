@@ -6,15 +6,14 @@ from django.test import override_settings
 
 from learning import discussion_services, live
 from learning.models import Message
+from portal.settings.base import redis_channel_layer
 
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 @override_settings(
     CACHES={"default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", "LOCATION": DOWN}},
-    CHANNEL_LAYERS={
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [DOWN]}}
-    },
+    CHANNEL_LAYERS={"default": redis_channel_layer(DOWN)},
 )
 def test_pages_render_and_posting_works_while_redis_is_down(
     client, room, member, django_capture_on_commit_callbacks

@@ -108,8 +108,8 @@ def test_sockets_share_one_presence_connection_pool(own_redis):
 
 
 def test_a_quiet_room_keeps_its_sockets(own_redis, room, member, other_member):
-    """Nothing happens in the room for longer than the layer's 5 s BZPOPMIN: the sockets stay open (with
-    redis-py's default read timeout of 5 s they were closed)."""
+    """Nothing happens in the room for longer than redis-py's default read timeout of 5 s: the sockets stay
+    open (with the core layer's 5 s BZPOPMIN and that timeout they were closed every ~5 s)."""
 
     async def scenario():
         async with connected(member, room.slug) as (mia, ok1), connected(other_member, room.slug) as (b, ok2):

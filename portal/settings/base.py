@@ -137,18 +137,25 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def redis_channel_layer(url: str) -> dict:
+    """channels-redis's pub/sub layer (one PUBLISH per group message, fanned out in each process) with
+    the additions of portal/channel_layers.py: sockets closed when Redis is lost, a bounded queue each."""
+    from urllib.parse import urlsplit
+
     from redis.asyncio.retry import Retry
     from redis.backoff import NoBackoff
     from redis.exceptions import ConnectionError as RedisConnectionError
 
+    # Pub/sub channels are shared by all databases of a Redis server, unlike keys: the database number
+    # goes into the prefix, so two sites (or test runs) on /1 and /2 of one Redis never hear each other.
+    database = urlsplit(url).path.strip("/") or "0"
     return {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "portal.channel_layers.PubSubChannelLayer",
         "CONFIG": {
             "hosts": [
                 {
                     "address": url,
-                    # Each process waits for its messages with a BZPOPMIN of 5 s; redis-py 8 gives up
-                    # reading after 5 s by default, which closed an idle room's sockets every ~5 s.
+                    # redis-py 8 gives up reading after 5 s by default; the layer's reads wait 0.1 s, and
+                    # publish/subscribe answer at once, so 15 s only bounds a hung Redis.
                     "socket_timeout": 15,
                     # After a Redis restart every pooled connection is dead; without a retry each one
                     # failed a socket's handshake once, and the clients' backoff grew to 30 s.
@@ -156,8 +163,9 @@ def redis_channel_layer(url: str) -> dict:
                     "retry_on_error": [RedisConnectionError],
                 }
             ],
-            "prefix": os.environ.get("REDIS_PREFIX", "ucc"),
-            # Messages waiting per connection before new ones are dropped (busy rooms: raise it).
+            "prefix": f"{os.environ.get('REDIS_PREFIX', 'ucc')}.{database}.",
+            # Messages waiting for one connection (a client that stopped reading) before new ones are
+            # dropped.
             "capacity": int(os.environ.get("CHANNEL_LAYER_CAPACITY", "1000")),
         },
     }
