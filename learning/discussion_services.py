@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from wagtail.models import Page
 from portal.sanitising import INLINE, html_to_text, render_markdown
 
 from . import access, discussion_text, live
-from .discussion_selectors import active_mute, message_event
+from .discussion_selectors import message_event
 from .models import Message, MessageReport, ModerationLogEntry, Mute, Room
 from .notifying import Notice, notify
 
@@ -56,31 +57,46 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _check_can_post(*, room: Room, user) -> None:
+def _check_can_post(*, room: Room, user) -> int:
+    """Raise when the member may not post here or is muted; return the seconds they must wait before
+    posting under the rate limit (0: now), for the caller to raise once the message itself is valid."""
     if not access.can_post_in_room(user, room):
         raise PermissionDenied(
             _("Only members of the community (and, in a private room, its participants) post.")
         )
-    mute = active_mute(user=user)
-    if mute is not None:
+    mute_id, wait = _mute_and_wait(user=user)
+    if mute_id is not None:
+        mute = Mute.objects.get(pk=mute_id)
         raise ValidationError(
             _("A moderator muted you until %(until)s: %(reason)s")
             % {"until": timezone.localtime(mute.until).strftime("%Y-%m-%d %H:%M"), "reason": mute.reason},
             code="muted",
         )
+    return wait
 
 
-def _check_rate(*, user) -> None:
+def _mute_and_wait(*, user) -> tuple[int | None, int]:
+    """(the member's active mute or None, seconds before the rate limit lets them post), in one query: a
+    post read the mute and then its author's messages of the window in two."""
     limit, window = discussion_text.parse_rate(settings.DISCUSSION_RATE_LIMIT)
     now = timezone.now()
-    recent = list(
-        Message.objects.filter(author=user, created_at__gt=now - timedelta(seconds=window)).values_list(
-            "created_at", flat=True
+    mutes = Mute.objects.filter(user=OuterRef("pk"), until__gt=now, lifted_at__isnull=True).order_by("-until")
+    in_window = Message.objects.filter(
+        author=OuterRef("pk"), created_at__gt=now - timedelta(seconds=window)
+    ).order_by("-created_at")
+    mute_id, limit_th = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            mute_id=Subquery(mutes.values("pk")[:1]),
+            # The limit-th most recent message of the window: the next post waits until it leaves.
+            limit_th=Subquery(in_window.values("created_at")[limit - 1 : limit]),
         )
+        .values_list("mute_id", "limit_th")
+        .get()
     )
-    wait = discussion_text.retry_after(recent=recent, now=now, limit=limit, window=window)
-    if wait:
-        raise RateLimited(wait)
+    if limit_th is None:  # fewer than `limit` messages in the window
+        return mute_id, 0
+    return mute_id, discussion_text.retry_after(recent=[limit_th], now=now, limit=1, window=window)
 
 
 def _mentioned_users(*, room: Room, body: str, author) -> list:
@@ -118,14 +134,15 @@ def _render(body: str, mentioned: list) -> str:
 @transaction.atomic
 def message_post(*, room: Room, author, body: str, reply_to_id: int | None = None) -> Message:
     """Post a message (Markdown, sanitised) with an optional reply; mentioned members are notified."""
-    _check_can_post(room=room, user=author)
+    wait = _check_can_post(room=room, user=author)
     body = _clean_body(body)
     reply_to = None
     if reply_to_id:
         reply_to = Message.objects.filter(pk=reply_to_id, room=room).first()
         if reply_to is None:
             raise ValidationError(_("The message you reply to is not in this room."), code="bad_reply")
-    _check_rate(user=author)
+    if wait:
+        raise RateLimited(wait)
     mentioned = _mentioned_users(room=room, body=body, author=author)
     message = Message.objects.create(
         room=room, author=author, body=body, body_html=_render(body, mentioned), reply_to=reply_to

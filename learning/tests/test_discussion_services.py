@@ -60,6 +60,25 @@ def test_rate_limit_per_member_with_a_clear_message(room, member, other_member):
     services.message_post(room=room, author=member, body="the window slid")
 
 
+@override_settings(DISCUSSION_RATE_LIMIT="3/60")
+def test_rate_limit_waits_until_the_limit_th_most_recent_message_leaves_the_window(room, member):
+    now = timezone.now()
+    for age in (55, 50, 40, 30, 90):  # seconds ago; the one of 90 s is outside the window
+        message = MessageFactory(room=room, author=member, body=f"{age} s ago")
+        Message.objects.filter(pk=message.pk).update(created_at=now - timedelta(seconds=age))
+    with pytest.raises(services.RateLimited) as error:
+        services.message_post(room=room, author=member, body="too soon")
+    assert error.value.retry_after == 10  # the third most recent, of 50 s ago, leaves in 10 s
+
+
+def test_a_muted_member_is_told_until_when_and_why(room, member, moderator):
+    services.member_mute(member=member, by=moderator, hours=2, reason="Cooling off")
+    with pytest.raises(ValidationError) as error:
+        services.message_post(room=room, author=member, body="still muted?")
+    assert error.value.code == "muted" and "Cooling off" in error.value.messages[0]
+    assert not Message.objects.exists()
+
+
 def test_reply_must_be_in_the_same_room(room, private_room, member):
     elsewhere = MessageFactory(room=private_room, author=member)
     with pytest.raises(ValidationError):
