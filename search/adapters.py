@@ -118,6 +118,12 @@ def _country_label(code: str) -> str:
     return country_name(code)
 
 
+def _practices_generation() -> str:
+    from practices.library_index import generation
+
+    return generation()
+
+
 def register_practice_cases() -> None:
     PracticeCasePage = get_model("practices.PracticeCasePage")
     if PracticeCasePage is None:
@@ -145,6 +151,9 @@ def register_practice_cases() -> None:
             date_field="first_published_at",
             facet_labels={"country": _country_label, "principle": _principle_label},
             order=10,
+            # The practice library's generation follows every change of cases, their links, the tags,
+            # authorities and sub-pillars they name, and view restrictions (practices/signals.py).
+            index_generation=_practices_generation,
         )
     )
 

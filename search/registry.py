@@ -45,6 +45,13 @@ class FacetField:
         rows = queryset.values(self.lookup).annotate(n=Count("pk", distinct=True)).order_by()
         return {str(row[self.lookup]): row["n"] for row in rows if row[self.lookup] not in ("", None)}
 
+    def pairs(self, queryset: QuerySet):
+        """(key, value) of every object of the queryset and each of its values (as `counts` groups them:
+        no empty value), for search/type_index.py."""
+        for pk, value in queryset.order_by().values_list("pk", self.lookup):
+            if value not in ("", None):
+                yield pk, str(value)
+
 
 class ChoiceListFacet(FacetField):
     """A facet over a JSON list of codes (Tallinn principles): a conditional COUNT per code, in one query."""
@@ -75,6 +82,13 @@ class ChoiceListFacet(FacetField):
         )
         return {code: totals[f"c{i}"] for i, code in enumerate(codes) if totals[f"c{i}"]}
 
+    def pairs(self, queryset: QuerySet):
+        codes = set(self.codes())
+        for pk, listed in queryset.order_by().values_list("pk", self.lookup):
+            for code in listed if isinstance(listed, list) else ():
+                if code in codes:
+                    yield pk, code
+
 
 @dataclass(frozen=True)
 class ResultType:
@@ -95,6 +109,10 @@ class ResultType:
     - `specific`: load the specific page class (Wagtail pages).
     - `order`: position of the tab.
     - `text_fields`: for models that are not `index.Indexed`, the fields a query's words are looked up in.
+    - `index_generation`: `index_generation() -> str`, a token that changes whenever what `visible`, the
+      facets, the titles or the dates read changes. A type that has one is searched in memory
+      (search/type_index.py), its index read again once per token; `visible(user)` must then be the
+      same for every user.
     """
 
     key: str
@@ -110,6 +128,7 @@ class ResultType:
     facet_labels: dict[str, Callable[[Any], str]] = field(default_factory=dict)
     order: int = 100
     text_fields: tuple[str, ...] = ()  # for a model outside the search index: fields matched word by word
+    index_generation: Callable[[], str] | None = None
 
     def __post_init__(self):
         fields = {key: FacetField(f) if isinstance(f, str) else f for key, f in self.facets.items()}

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db.models import Case, Q, Value, When
 from django.utils.safestring import SafeString, mark_safe
 
-from . import elastic, index_query, registry
+from . import elastic, index_query, registry, type_index
 from .backends import backend_kind, fulltext
 from .expansion import SpellingVocabulary, compact, expand, suggest_spelling, words
 from .highlight import highlight, snippet
@@ -311,6 +311,89 @@ class _TypeSearch:
         return by_tier
 
 
+class _IndexedTypeSearch(_TypeSearch):
+    """The visible matches of a result type that has an in-memory index (search/type_index.py): the
+    same answers as _TypeSearch, from bitsets instead of queries (none but the index read and scores)."""
+
+    def __init__(
+        self,
+        rt: registry.ResultType,
+        *,
+        query: str,
+        terms: dict[str, list[str]],
+        index: index_query.IndexMatches | None,
+        memory: type_index.TypeIndex,
+    ):
+        self.rt = rt
+        self.query = query
+        self.memory = memory
+        self.index = index if index is not None and rt.model in index.matches else None
+        if self.index is not None:
+            text_bits = memory.bits_of_keys(self.index.matches[rt.model])
+        else:
+            matched = fulltext(rt.model._default_manager.all(), query, text_fields=rt.text_fields)
+            text_bits = memory.bits_of_keys(matched.queryset.order_by().values_list("pk", flat=True))
+        # Assigned to a taxonomy term the query names: the facet values ResultType.taxonomy_q filters on.
+        self.assigned_bits = 0
+        for facet in registry.TAXONOMY_FACETS:
+            if facet in rt.facets and terms.get(facet):
+                self.assigned_bits |= memory.union(facet, terms[facet])
+        self.bits = text_bits | self.assigned_bits
+
+    def filtered_bits(self, filters: Mapping[str, str], *, except_facet: str | None = None) -> int:
+        bits = self.bits
+        for facet, value in filters.items():
+            if facet != except_facet and bits:
+                bits &= self.memory.postings.get(facet, {}).get(str(value), 0)
+        return bits
+
+    def filtered(self, filters: Mapping[str, str], *, except_facet: str | None = None) -> list:
+        return self.memory.keys_of(self.filtered_bits(filters, except_facet=except_facet))
+
+    def count(self, filters: Mapping[str, str]) -> int:
+        return self.filtered_bits(filters).bit_count() if self.supports(filters) else 0
+
+    def facet_counts(self, facet: str, filters: Mapping[str, str]) -> dict[str, int]:
+        others = {k: v for k, v in filters.items() if k != facet}
+        if not self.supports(others):
+            return {}
+        bits = self.filtered_bits(filters, except_facet=facet)
+        if not bits:
+            return {}
+        counts = {}
+        for value, having in self.memory.postings.get(facet, {}).items():
+            n = (bits & having).bit_count()
+            if n:
+                counts[value] = n
+        return counts
+
+    def newest(self, filters: Mapping[str, str], *, limit: int) -> list[_Candidate]:
+        bits = self.filtered_bits(filters)
+        if not self.rt.date_field:
+            return [_Candidate(self.rt, pk) for pk in reversed(self.memory.keys_of(bits)[-limit:])]
+        return [_Candidate(self.rt, pk, date=when) for pk, when in self.memory.newest_of(bits, limit)]
+
+    def tiers(self, filters: Mapping[str, str]) -> dict[int, list]:
+        bits = self.filtered_bits(filters)
+        exact, holding = self.memory.titled(self.query)
+        tier_bits = {3: bits & exact}
+        tier_bits[2] = bits & holding & ~tier_bits[3]
+        tier_bits[1] = bits & self.assigned_bits & ~(tier_bits[3] | tier_bits[2])
+        tier_bits[0] = bits & ~(tier_bits[3] | tier_bits[2] | tier_bits[1])
+        # Ties: newest key first, as Wagtail orders.
+        return {tier: self.memory.keys_of(b)[::-1] for tier, b in tier_bits.items() if b}
+
+
+def type_search(
+    rt: registry.ResultType, *, query: str, terms: dict[str, list[str]], user, index
+) -> _TypeSearch:
+    """The search of one result type: in memory when it has an index, in the database otherwise."""
+    memory = type_index.type_index(rt)
+    if memory is not None:
+        return _IndexedTypeSearch(rt, query=query, terms=terms, index=index, memory=memory)
+    return _TypeSearch(rt, query=query, terms=terms, user=user, index=index)
+
+
 class SearchResults:
     """A lazy, sliceable sequence of hits (for Django's Paginator) with its total count."""
 
@@ -499,7 +582,7 @@ def search(
         )
     result_types = registry.result_types()
     index = index_matches(query, result_types)
-    searches = [_TypeSearch(rt, query=query, terms=terms, user=user, index=index) for rt in result_types]
+    searches = [type_search(rt, query=query, terms=terms, user=user, index=index) for rt in result_types]
     types = [
         TypeCount(
             search_.rt.key,
