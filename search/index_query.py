@@ -20,12 +20,13 @@ Any other backend gives None: the caller falls back to Wagtail's per-model searc
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, Model, Value, Window
+from django.db.models import BooleanField, F, FloatField, Func, IntegerField, Model, Value, Window
 from django.db.models.functions import RowNumber
 from wagtail.search.backends import get_search_backend
 
@@ -72,7 +73,8 @@ class KeyIn(Func):
         if connection.vendor == "postgresql":
             array_type = self.source_expressions[0].output_field.cast_db_type(connection)
             keys = self.keys
-            if all(type(key) is int for key in keys):
+            kinds = set(map(type, keys))
+            if kinds == {int} or (kinds == {str} and all(key.isascii() and key.isdigit() for key in keys)):
                 keys = "{" + ",".join(map(str, keys)) + "}"  # the array's text: far quicker to adapt
             return f"{lhs} = ANY(%s::{array_type}[])", [*params, keys]
         return f"{lhs} IN ({', '.join(['%s'] * len(self.keys))})", [*params, *self.keys]
@@ -120,13 +122,19 @@ def match(
     rows = index.rows(per_type_limit)
     if rows is None:
         return found
-    by_content_type: dict[int, list[tuple[Any, float | None]]] = {}
-    for content_type_id, object_id, score in rows:
+    # The rows as the driver gives them (no ORM converters: a common word matches most of the site),
+    # grouped by content type; keys are converted a content type at a time.
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    by_content_type: dict[int, list[tuple[Any, float | None]]] = defaultdict(list)
+    for content_type_id, object_id, score in fetched:
+        by_content_type[content_type_id].append((object_id, score))
+    for content_type_id, keys in by_content_type.items():
         if content_type_id not in owners:
             continue
-        pk = owners[content_type_id]._meta.pk.to_python(object_id)
-        by_content_type.setdefault(content_type_id, []).append((pk, score))
-    for content_type_id, keys in by_content_type.items():
+        keys = _keys_to_python(owners[content_type_id], keys)
         if per_type_limit is not None and kind == "sqlite":
             # bm25() cannot be used in a window function: the best of each content type are kept here,
             # in Wagtail's order (best score first, then the newest key).
@@ -136,6 +144,19 @@ def match(
         found.matches[owners[content_type_id]].update(keys)
     found.scorer = index.scores
     return found
+
+
+def _keys_to_python(model: type[Model], rows: list[tuple[str, Any]]) -> list[tuple[Any, Any]]:
+    """(object_id, score) rows with the object ids as the model's keys (the index stores them as text)."""
+    object_ids = [object_id for object_id, _score in rows]
+    pk = model._meta.pk
+    while pk.is_relation:  # a page type's key is its link to Page
+        pk = pk.target_field
+    if isinstance(pk, IntegerField):  # AutoField and BigAutoField too
+        pks = list(map(int, object_ids))
+    else:
+        pks = list(map(pk.to_python, object_ids))
+    return list(zip(pks, (score for _object_id, score in rows), strict=True))
 
 
 class _Postgres:
