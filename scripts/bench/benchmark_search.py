@@ -16,7 +16,8 @@ search page is rendered whole (template included).
 
 On PostgreSQL the tables are ANALYZEd and the search index's GIN pending lists merged after indexing
 (what autovacuum does on a production database; see `settle_postgres`); `--as-inserted` measures the
-freshly inserted state instead. The first search builds the practice cases' in-memory index
+freshly inserted state instead. Before measuring, the process freezes its start-up objects as every
+server process does (portal/startup.py). The first search builds the practice cases' in-memory index
 (search/type_index.py), as the first search after a change to the library does: it is the "max" of the
 first kind measured. Use a freshly created database for every figure you compare: the rolled-back rows
 of earlier runs stay in the tables as dead rows until a VACUUM and slow every run after.
@@ -357,6 +358,7 @@ def main() -> None:
     from wagtail.models import Page
 
     from benchmarks.models import Authority
+    from portal.startup import prepare_process
     from search.backends import backend_kind
 
     call_command("migrate", verbosity=0)
@@ -374,6 +376,7 @@ def main() -> None:
             print(f"indexed in {time.perf_counter() - start:.1f} s")
             print(f"pages: {Page.objects.count()}, authorities: {Authority.objects.count()}")
 
+            prepare_process()  # as each server process does when it starts (portal/asgi.py, wsgi.py)
             client = Client()
             cache.clear()
             if args.profile:
