@@ -3,9 +3,11 @@
 On the database backends the full-text match of every type is read once from Wagtail's search index
 (search/index_query.py), then each type's visible matches (full text OR taxonomy) once as keys: type
 counts and filters work on those keys, each facet is one GROUP BY over them, and only the page of
-results on screen is loaded. Ranking puts, in this order: exact title matches (an authority's
-name first), titles containing every word of the query, content assigned to a tag, sub-pillar or
-principle the query names, then the backend's full-text score (titles weigh more than bodies).
+results on screen is loaded. A type with an in-memory index (the practice cases, the bulk of the
+site: search/type_index.py) answers all of that from bitsets instead, without a query. Ranking puts,
+in this order: exact title matches (an authority's name first), titles containing every word of the
+query, content assigned to a tag, sub-pillar or principle the query names, then the backend's
+full-text score (titles weigh more than bodies).
 """
 
 from __future__ import annotations
