@@ -1,6 +1,12 @@
 #!/usr/bin/env python
 """Live discussions under load: N WebSocket clients in R rooms against a running ASGI server with Redis.
 
+In one command (starts the server below, runs this script, stops the server):
+    createdb -h 127.0.0.1 -U postgres wsbench
+    scripts/bench/benchmark_websockets.sh wsbench 8180 --clients 500 --rooms 10 --messages 20
+
+By hand:
+
     # 1. the production server (uvicorn workers, Redis channel layer), with a posting limit above the load:
     SECRET_KEY=bench SECURE_SSL_REDIRECT=0 DISCUSSION_RATE_LIMIT=1000/60 \
       REDIS_URL=redis://127.0.0.1:6379/8 \
