@@ -122,14 +122,9 @@ def match(
     rows = index.rows(per_type_limit)
     if rows is None:
         return found
-    # The rows as the driver gives them (no ORM converters: a common word matches most of the site),
-    # grouped by content type; keys are converted a content type at a time.
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    # Grouped by content type; keys are converted a content type at a time.
     by_content_type: dict[int, list[tuple[Any, float | None]]] = defaultdict(list)
-    for content_type_id, object_id, score in fetched:
+    for content_type_id, object_id, score in _fetch(rows):
         by_content_type[content_type_id].append((object_id, score))
     for content_type_id, keys in by_content_type.items():
         if content_type_id not in owners:
@@ -144,6 +139,14 @@ def match(
         found.matches[owners[content_type_id]].update(keys)
     found.scorer = index.scores
     return found
+
+
+def _fetch(rows) -> list[tuple]:
+    """The rows of a values_list() as the driver gives them (no ORM converter call per value: a common word
+    matches most of the site)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        return cursor.fetchall()
 
 
 def _keys_to_python(model: type[Model], rows: list[tuple[str, Any]]) -> list[tuple[Any, Any]]:
@@ -176,12 +179,18 @@ class _Postgres:
         self.rank = compiler._build_rank_expression(vectors, config)
         self.entries = IndexEntry.objects.order_by()
 
-    def rows(self, per_type_limit: int | None):
+    def rows(self, per_type_limit: int | None, *, ranked: bool = False):
+        """(content type, object id, score) of every match; scores only when `ranked` (all of them) or
+        with `per_type_limit` (the best that many of each content type)."""
         if self.tsquery is None:
             return None
         # Only the GIN index's expression in the condition (a content type condition tempts the planner
         # into reading every entry of those types): entries of other models are left out by the caller.
         matched = self.entries.annotate(_search_vector=self.vector).filter(_search_vector=self.tsquery)
+        if per_type_limit is None and ranked:
+            return matched.annotate(_search_rank=self.rank).values_list(
+                "content_type_id", "object_id", "_search_rank"
+            )
         if per_type_limit is None:
             unranked = matched.annotate(_search_rank=Value(None, output_field=FloatField()))
             return unranked.values_list("content_type_id", "object_id", "_search_rank")
@@ -252,22 +261,16 @@ def scored(query: str, model: type[Model]) -> list[tuple[Any, float]] | None:
     backend = get_search_backend()
     compiler = getattr(backend.search(query, model, operator="and"), "query_compiler", None)
     owners = content_type_owners([model])
-    index = _Postgres(compiler, backend, owners, autocomplete=False) if compiler is not None else None
-    if index is None or index.tsquery is None:
-        return []
-    # As in rows(): the content types are left out in Python, not in the condition.
-    matches = (
-        index.entries.annotate(_search_vector=index.vector)
-        .filter(_search_vector=index.tsquery)
-        .annotate(_search_rank=index.rank)
-        .values_list("content_type_id", "object_id", "_search_rank")
+    rows = (
+        _Postgres(compiler, backend, owners, autocomplete=False).rows(None, ranked=True)
+        if compiler is not None
+        else None
     )
-    with connection.cursor() as cursor:  # all rows at once, without a converter call per value
-        cursor.execute(*matches.query.sql_with_params())
-        rows = cursor.fetchall()
-    to_python = model._meta.pk.to_python
-    found = [
-        (to_python(object_id), rank) for content_type_id, object_id, rank in rows if content_type_id in owners
-    ]
+    if rows is None:
+        return []
+    found = _keys_to_python(
+        model,
+        [(object_id, rank) for content_type_id, object_id, rank in _fetch(rows) if content_type_id in owners],
+    )
     found.sort(key=lambda item: (-item[1], item[0]))
     return found
